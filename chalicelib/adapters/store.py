@@ -1,0 +1,517 @@
+"""DynamoDB storage through PynamoDB: reports, their append-only history, the directory
+(agencies, units, categories) and settings (non-working days, SLA overrides).
+
+Access patterns (README, "Storage") — every one a GetItem, a Query on a key or index, or a
+TransactWriteItems; nothing on a request path scans.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Iterator
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.exceptions import DoesNotExist, PutError, TransactWriteError
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+from pynamodb.transactions import TransactWrite
+
+from ..config import settings
+from ..domain.errors import Conflict, InvalidInput, NotFound
+from ..domain.lifecycle import Status
+from ..domain.query import ListQuery
+from ..domain.report import AgencyRef, Event, Location, Report, Reporter, UnitRef, Visibility
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds") if moment else None
+
+
+def _from_iso(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
+
+
+def received_key(received_at: dt.datetime, tracking_id: str) -> str:
+    """Sort key of every list index: UTC time then id, so newest-first is one descending Query."""
+    return f"{_iso(received_at)}#{tracking_id}"
+
+
+def _index(name: str, hash_attr: str) -> GlobalSecondaryIndex:
+    """A GSI keyed by `hash_attr`, sorted by received_key, all attributes projected."""
+
+    class Meta:
+        index_name = name
+        projection = AllProjection()
+
+    attrs = {
+        "Meta": Meta,
+        hash_attr: UnicodeAttribute(hash_key=True),
+        "received_key": UnicodeAttribute(range_key=True),
+    }
+    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
+
+
+def _meta(name: str) -> type:
+    """Table names from settings at import: the environment is fixed for a Lambda's life."""
+    s = settings()
+    return type("Meta", (), {"table_name": s.table(name), "region": s.region, "billing_mode": "PAY_PER_REQUEST"})
+
+
+class ReportModel(Model):
+    Meta = _meta("reports")
+
+    tracking_id = UnicodeAttribute(hash_key=True)
+    received_key = UnicodeAttribute()
+    status = UnicodeAttribute()
+    agency_id = UnicodeAttribute(null=True)
+    unit_id = UnicodeAttribute(null=True)
+    province_code = UnicodeAttribute()
+    agency_province_code = UnicodeAttribute(null=True)
+    regency_code = UnicodeAttribute(null=True)
+    kind = UnicodeAttribute()
+    category_id = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute()
+    overdue = BooleanAttribute(default=False)
+    published = BooleanAttribute(default=False)
+    confidential = BooleanAttribute(default=False)
+    received_at = UnicodeAttribute()
+    # The sweep's sparse index (issue 3): only open reports with a pending action carry these.
+    due_bucket = UnicodeAttribute(null=True)
+    next_action_at = UnicodeAttribute(null=True)
+    body = MapAttribute()  # everything else, as plain JSON types
+    version = VersionAttribute()
+
+    by_status = _index("by_status", "status")
+    by_agency = _index("by_agency", "agency_id")
+    by_unit = _index("by_unit", "unit_id")
+    by_province = _index("by_province", "province_code")
+    by_agency_province = _index("by_agency_province", "agency_province_code")
+    by_regency = _index("by_regency", "regency_code")
+
+    class _DueIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "by_next_action"
+            projection = AllProjection()
+
+        due_bucket = UnicodeAttribute(hash_key=True)
+        next_action_at = UnicodeAttribute(range_key=True)
+
+    by_next_action = _DueIndex()
+
+
+class EventModel(Model):
+    Meta = _meta("events")
+
+    tracking_id = UnicodeAttribute(hash_key=True)
+    seq = NumberAttribute(range_key=True)
+    at = UnicodeAttribute()
+    actor = UnicodeAttribute()
+    role = UnicodeAttribute()
+    action = UnicodeAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    message = UnicodeAttribute(null=True)
+    visibility = UnicodeAttribute()
+    data = MapAttribute(default=dict)
+
+
+class DirectoryModel(Model):
+    Meta = _meta("directory")
+
+    kind = UnicodeAttribute(hash_key=True)  # "agency" | "category"
+    id = UnicodeAttribute(range_key=True)
+    name = UnicodeAttribute()
+    name_en = UnicodeAttribute(null=True)
+    province_code = UnicodeAttribute(null=True)
+    regency_code = UnicodeAttribute(null=True)
+    units = ListAttribute(of=MapAttribute, default=list)
+
+
+class SettingModel(Model):
+    Meta = _meta("settings")
+
+    scope = UnicodeAttribute(hash_key=True)  # "calendar" | "sla#agency" | "sla#category"
+    key = UnicodeAttribute(range_key=True)   # a date, an agency id or a category id
+    working = BooleanAttribute(null=True)
+    note = UnicodeAttribute(null=True)
+    limits = MapAttribute(null=True)
+    updated_by = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(null=True)
+
+
+MODELS: tuple[type[Model], ...] = (ReportModel, EventModel, DirectoryModel, SettingModel)
+
+
+def create_tables() -> None:
+    """Creates every table the app uses if missing (local run and tests; infra/ does it in AWS)."""
+    for model in MODELS:
+        if not model.exists():
+            model.create_table(wait=True)
+    _create_idempotency_table()
+
+
+def _create_idempotency_table() -> None:
+    import boto3
+
+    s = settings()
+    client = boto3.client("dynamodb", region_name=s.region)
+    name = s.table("idempotency")
+    if name in client.list_tables()["TableNames"]:
+        return
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+# ---- mapping ------------------------------------------------------------------------------
+_BODY_FIELDS = (
+    "access_code_hash", "title", "description", "requested_agency_id", "anonymous",
+    "field_inspection", "archive_reason", "rating", "ombudsman_referred", "deadlines",
+    "deadline_calendar", "stage_done", "paused_remaining", "created_by",
+)
+_BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at")
+
+
+def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
+    m = model or ReportModel(report.tracking_id)
+    m.received_key = received_key(report.received_at, report.tracking_id)
+    m.status = report.status.value
+    m.agency_id = report.agency_id
+    m.unit_id = report.unit_id
+    m.province_code = report.location.province_code
+    m.agency_province_code = report.agency_province_code
+    m.regency_code = report.location.regency_code
+    m.kind = report.kind
+    m.category_id = report.category_id
+    m.channel = report.channel
+    m.overdue = report.overdue
+    m.published = report.published
+    m.confidential = report.confidential
+    m.received_at = _iso(report.received_at)
+    body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
+    body.update({k: _iso(getattr(report, k)) for k in _BODY_TIMES})
+    body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
+    body["location"] = {k: v for k, v in vars(report.location).items()}
+    body["reporter"] = {k: v for k, v in vars(report.reporter).items()}
+    m.body = json.loads(json.dumps(body))  # plain JSON types only (floats stay floats)
+    return m
+
+
+def from_model(m: ReportModel) -> Report:
+    body = m.body.as_dict() if hasattr(m.body, "as_dict") else dict(m.body)
+    return Report(
+        tracking_id=m.tracking_id,
+        kind=m.kind,
+        location=Location(**body["location"]),
+        reporter=Reporter(**body["reporter"]),
+        channel=m.channel,
+        received_at=_from_iso(m.received_at),
+        status=Status(m.status),
+        occurred_on=dt.date.fromisoformat(body["occurred_on"]) if body.get("occurred_on") else None,
+        category_id=m.category_id,
+        agency_id=m.agency_id,
+        agency_province_code=m.agency_province_code,
+        unit_id=m.unit_id,
+        published=m.published,
+        confidential=m.confidential,
+        overdue=m.overdue,
+        version=m.version or 0,
+        **{k: body.get(k) for k in _BODY_FIELDS if k not in ("deadlines", "stage_done")},
+        deadlines=dict(body.get("deadlines") or {}),
+        stage_done=dict(body.get("stage_done") or {}),
+        **{k: _from_iso(body.get(k)) for k in _BODY_TIMES},
+    )
+
+
+def _event_model(tracking_id: str, seq: int, e: Event) -> EventModel:
+    return EventModel(
+        tracking_id, seq, at=_iso(e.at), actor=e.actor, role=e.role, action=e.action,
+        from_status=e.from_status, to_status=e.to_status, message=e.message,
+        visibility=e.visibility.value, data=json.loads(json.dumps(e.data)),
+    )
+
+
+def _event(m: EventModel) -> Event:
+    data = m.data.as_dict() if hasattr(m.data, "as_dict") else dict(m.data or {})
+    return Event(
+        at=_from_iso(m.at), actor=m.actor, role=m.role, action=m.action,
+        from_status=m.from_status, to_status=m.to_status, message=m.message,
+        visibility=Visibility(m.visibility), data=data,
+    )
+
+
+# ---- repositories ---------------------------------------------------------------------------
+# A hook adds writes to the same transaction as a report change (outbox rows, counters):
+# hook(transaction, before, after, new_events).
+TransactionHook = Callable[[TransactWrite, "Report | None", Report, list[Event]], None]
+
+
+@dataclass
+class Page:
+    items: list[Report]
+    next_cursor: str | None
+
+
+class DynamoReports:
+    """Reports and their history. A change is one TransactWriteItems: the report (guarded by its
+    version), its new events (each put only if absent: history is append-only) and whatever the
+    hooks add."""
+
+    def __init__(self, hooks: Iterable[TransactionHook] = ()):
+        self.hooks = list(hooks)
+        self._loaded: dict[str, tuple[ReportModel, Report]] = {}
+
+    def get(self, tracking_id: str) -> Report:
+        try:
+            model = ReportModel.get(tracking_id)
+        except DoesNotExist:
+            raise NotFound("Laporan tidak ditemukan", "Report not found") from None
+        report = from_model(model)
+        self._loaded[tracking_id] = (model, from_model(model))
+        return report
+
+    def events(self, tracking_id: str) -> list[Event]:
+        return [_event(m) for m in EventModel.query(tracking_id, scan_index_forward=True)]
+
+    def add(self, report: Report) -> None:
+        self._write(report, None)
+
+    def save(self, report: Report) -> None:
+        if report.tracking_id not in self._loaded:
+            raise RuntimeError("save() of a report that was not loaded by this repository")
+        self._write(report, self._loaded[report.tracking_id][1])
+
+    def _write(self, report: Report, before: Report | None) -> None:
+        events, first_seq = report.new_events, _first_seq(before, report)
+        model = to_model(report)
+        if report.version:
+            model.version = report.version
+        try:
+            with TransactWrite(connection=ReportModel._get_connection().connection) as txn:
+                if before is None:
+                    txn.save(model, condition=ReportModel.tracking_id.does_not_exist())
+                else:
+                    txn.save(model)
+                for i, event in enumerate(events):
+                    txn.save(_event_model(report.tracking_id, first_seq + i, event),
+                             condition=EventModel.seq.does_not_exist())
+                for hook in self.hooks:
+                    hook(txn, before, report, events)
+        except TransactWriteError as exc:
+            if _is_condition_failure(exc):
+                raise Conflict(
+                    "Laporan baru saja diubah oleh pengguna lain; muat ulang lalu coba lagi",
+                    "The report was changed by someone else; reload and try again",
+                ) from None
+            raise
+        report.version = model.version
+        report.new_events = []
+        self._loaded[report.tracking_id] = (model, from_model(model))
+
+    def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
+        return _run_list(query, limit, cursor)
+
+
+def _first_seq(before: Report | None, report: Report) -> int:
+    """Event numbers follow the report's version: version v's events start at v*100."""
+    return (before.version if before else 0) * 100
+
+
+def _is_condition_failure(exc: TransactWriteError) -> bool:
+    reasons = getattr(exc, "cancellation_reasons", None) or []
+    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons) or (
+        "ConditionalCheckFailed" in str(exc)
+    )
+
+
+# ---- listing ----------------------------------------------------------------------------------
+_INDEX_PREFERENCE = ("unit_id", "agency_id", "regency_code")
+
+
+def _sources(q: ListQuery) -> list[tuple[GlobalSecondaryIndex, str, str, Any]]:
+    """(index, its hash attribute, hash value, extra filter) per source; a province is two."""
+    eq = dict(q.equals)
+    for attr in _INDEX_PREFERENCE:
+        if attr in eq:
+            return [(_INDEX_BY_ATTR[attr], attr, eq[attr], None)]
+    if q.province:
+        return [
+            (ReportModel.by_province, "province_code", q.province, None),
+            # reports located elsewhere but handled by an agency of this province
+            (ReportModel.by_agency_province, "agency_province_code", q.province,
+             ReportModel.province_code != q.province),
+        ]
+    if "status" in eq:
+        return [(ReportModel.by_status, "status", eq["status"], None)]
+    return [(ReportModel.by_status, "status", s.value, None) for s in Status]
+
+
+_INDEX_BY_ATTR = {
+    "unit_id": ReportModel.by_unit,
+    "agency_id": ReportModel.by_agency,
+    "regency_code": ReportModel.by_regency,
+}
+
+
+def _and(cond, part):
+    return part if cond is None else cond & part
+
+
+def _filter(q: ListQuery, index_attr: str, extra):
+    cond = extra
+    for attr, value in q.equals:
+        if attr != index_attr:
+            cond = _and(cond, getattr(ReportModel, attr) == value)
+    if q.province and index_attr not in ("province_code", "agency_province_code"):
+        cond = _and(cond, (ReportModel.province_code == q.province) | (ReportModel.agency_province_code == q.province))
+    if q.overdue is not None:
+        cond = _and(cond, ReportModel.overdue == q.overdue)
+    if q.published_only:
+        cond = _and(cond, (ReportModel.published == True) & (ReportModel.confidential == False))  # noqa: E712
+    return cond
+
+
+def encode_cursor(key: str) -> str:
+    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        key = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+    except (ValueError, UnicodeDecodeError):
+        key = ""
+    if "#" not in key or len(key) > 100:
+        raise InvalidInput("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
+    return key
+
+
+def _run_list(q: ListQuery, limit: int, cursor: str | None) -> Page:
+    """Newest first. Each source is read descending below the cursor until it yields limit+1
+    matches; the merge keeps the newest `limit`, and the last one's key is the next cursor."""
+    upper = decode_cursor(cursor) if cursor else None
+    if q.received_to and (upper is None or q.received_to < upper):
+        upper = q.received_to
+    lower = q.received_from
+    if upper is not None and lower is not None:
+        rk = ReportModel.received_key.between(lower, upper)
+    elif upper is not None:
+        rk = ReportModel.received_key <= upper
+    elif lower is not None:
+        rk = ReportModel.received_key >= lower
+    else:
+        rk = None
+    merged: list[ReportModel] = []
+    for index, index_attr, hash_value, extra in _sources(q):
+        taken = 0
+        for m in index.query(hash_value, range_key_condition=rk, filter_condition=_filter(q, index_attr, extra),
+                             scan_index_forward=False, page_size=max(limit + 1, 25)):
+            if upper is not None and m.received_key >= upper:
+                continue  # between/<= are inclusive; the cursor and received_to are not
+            merged.append(m)
+            taken += 1
+            if taken > limit:
+                break
+    merged.sort(key=lambda m: m.received_key, reverse=True)
+    page, more = merged[:limit], len(merged) > limit
+    return Page([from_model(m) for m in page], encode_cursor(page[-1].received_key) if more and page else None)
+
+
+# ---- directory and settings ---------------------------------------------------------------------
+class DynamoDirectory:
+    """Agencies with their units, and categories. Read often, changed rarely."""
+
+    def agencies(self) -> list[AgencyRef]:
+        return [_agency(m) for m in DirectoryModel.query("agency")]
+
+    def agency(self, agency_id: str) -> AgencyRef | None:
+        try:
+            return _agency(DirectoryModel.get("agency", agency_id))
+        except DoesNotExist:
+            return None
+
+    def categories(self) -> list[dict[str, str]]:
+        return [{"id": m.id, "name": m.name, "name_en": m.name_en} for m in DirectoryModel.query("category")]
+
+    def category(self, category_id: str) -> dict[str, str] | None:
+        try:
+            m = DirectoryModel.get("category", category_id)
+        except DoesNotExist:
+            return None
+        return {"id": m.id, "name": m.name, "name_en": m.name_en}
+
+    def put_agency(self, agency: AgencyRef) -> None:
+        DirectoryModel(
+            "agency", agency.id, name=agency.name, province_code=agency.province_code,
+            regency_code=agency.regency_code,
+            units=[{"id": u.id, "name": u.name} for u in agency.units],
+        ).save()
+
+    def put_category(self, category_id: str, name: str, name_en: str) -> None:
+        DirectoryModel("category", category_id, name=name, name_en=name_en).save()
+
+
+def _agency(m: DirectoryModel) -> AgencyRef:
+    units = tuple(
+        UnitRef(id=u["id"], agency_id=m.id, name=u["name"])
+        for u in (x.as_dict() if hasattr(x, "as_dict") else x for x in m.units)
+    )
+    return AgencyRef(id=m.id, province_code=m.province_code, name=m.name,
+                     regency_code=m.regency_code, units=units)
+
+
+class DynamoSettings:
+    """Calendar overrides and SLA overrides, each a small partition read with one Query."""
+
+    def calendar_overrides(self) -> list[dict[str, Any]]:
+        return [
+            {"date": m.key, "working": bool(m.working), "note": m.note,
+             "updated_by": m.updated_by, "updated_at": m.updated_at}
+            for m in SettingModel.query("calendar")
+        ]
+
+    def put_calendar_override(self, day: dt.date, working: bool, note: str | None, by: str, at: dt.datetime) -> None:
+        SettingModel("calendar", day.isoformat(), working=working, note=note, updated_by=by, updated_at=_iso(at)).save()
+
+    def delete_calendar_override(self, day: dt.date) -> bool:
+        try:
+            SettingModel("calendar", day.isoformat()).delete(condition=SettingModel.key.exists())
+            return True
+        except Exception as exc:  # pynamodb DeleteError on condition failure
+            if "ConditionalCheckFailed" in str(exc):
+                return False
+            raise
+
+    def sla_overrides(self, scope: str) -> dict[str, dict[str, int]]:
+        return {m.key: {k: int(v) for k, v in (m.limits.as_dict() if hasattr(m.limits, "as_dict") else m.limits).items()}
+                for m in SettingModel.query(f"sla#{scope}")}
+
+    def put_sla_override(self, scope: str, key: str, limits: dict[str, int], by: str, at: dt.datetime) -> None:
+        SettingModel(f"sla#{scope}", key, limits=limits, updated_by=by, updated_at=_iso(at)).save()
+
+    def delete_sla_override(self, scope: str, key: str) -> bool:
+        try:
+            SettingModel(f"sla#{scope}", key).delete(condition=SettingModel.key.exists())
+            return True
+        except Exception as exc:
+            if "ConditionalCheckFailed" in str(exc):
+                return False
+            raise
+
+
+def iter_all_reports() -> Iterator[Report]:
+    """For rebuild jobs only (never a request path): every report, by status partition."""
+    for status in Status:
+        for m in ReportModel.by_status.query(status.value):
+            yield from_model(m)

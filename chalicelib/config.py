@@ -1,0 +1,47 @@
+"""Settings, read once from the environment. Every name here is documented in the README."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    region: str
+    table_prefix: str
+    user_pool_id: str
+    user_pool_client_id: str
+    cognito_issuer: str
+    cognito_jwks_url: str
+    ses_sender: str
+    attachments_bucket: str
+    ombudsman_topic_arn: str
+    alarm_topic_arn: str
+    public_origin: str
+
+    def table(self, name: str) -> str:
+        return f"{self.table_prefix}{name}"
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    env = os.environ
+    region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "ap-southeast-3"
+    pool = env.get("COGNITO_USER_POOL_ID", "")
+    issuer = env.get("COGNITO_ISSUER") or f"https://cognito-idp.{region}.amazonaws.com/{pool}"
+    return Settings(
+        stage=env.get("STAGE", "dev"),
+        region=region,
+        table_prefix=env.get("TABLE_PREFIX", "lapor-dev-"),
+        user_pool_id=pool,
+        user_pool_client_id=env.get("COGNITO_CLIENT_ID", ""),
+        cognito_issuer=issuer,
+        cognito_jwks_url=env.get("COGNITO_JWKS_URL") or f"{issuer}/.well-known/jwks.json",
+        ses_sender=env.get("SES_SENDER", "noreply@lapor.example.go.id"),
+        attachments_bucket=env.get("ATTACHMENTS_BUCKET", "lapor-dev-attachments"),
+        ombudsman_topic_arn=env.get("OMBUDSMAN_TOPIC_ARN", ""),
+        alarm_topic_arn=env.get("ALARM_TOPIC_ARN", ""),
+        public_origin=env.get("PUBLIC_ORIGIN", ""),
+    )

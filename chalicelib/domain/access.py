@@ -1,0 +1,32 @@
+"""Who may see which report, and what of it."""
+from __future__ import annotations
+
+from .errors import NotFound
+from .report import Report
+from .roles import Principal, Role
+
+
+def in_scope(principal: Principal, report: Report) -> bool:
+    role = principal.role
+    if role == Role.CENTRAL_ADMIN:
+        return True
+    if role == Role.AGENCY_ADMIN:
+        return report.agency_id is not None and report.agency_id == principal.agency_id
+    if role == Role.LIAISON_OFFICER:
+        return report.unit_id is not None and report.unit_id == principal.unit_id
+    if role == Role.PROVINCIAL_ADMIN:
+        return principal.province_code in (report.location.province_code, report.agency_province_code)
+    return False
+
+
+def require_scope(principal: Principal, report: Report) -> None:
+    """Outside one's scope a report does not exist (404), so ids cannot be probed."""
+    if not in_scope(principal, report):
+        raise NotFound("Laporan tidak ditemukan", "Report not found")
+
+
+def sees_reporter_identity(principal: Principal, report: Report) -> bool:
+    """Anonymous reports show their reporter to the central admin only."""
+    return principal.role == Role.CENTRAL_ADMIN or (
+        not report.anonymous and principal.role in (Role.AGENCY_ADMIN, Role.LIAISON_OFFICER, Role.PROVINCIAL_ADMIN)
+    )

@@ -1,0 +1,311 @@
+"""The report aggregate: its state, its deadlines and the events each action records."""
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+from .calendar import to_wib_date
+from .errors import InvalidInput
+from .lifecycle import CLOSED, Action, Status, guard
+from .roles import Principal, Role
+from .sla import DeadlineCalculator, completion_key
+
+KINDS = ("complaint", "aspiration", "information_request")
+CHANNELS = (
+    "web", "api", "sms", "whatsapp", "email", "call_centre",
+    "social_media", "suggestion_box", "walk_in", "mobile_app",
+)
+ARCHIVE_REASONS = ("incomplete", "out_of_scope", "duplicate", "spam", "not_public_service")
+
+# Which deadline an officer is late on, per status (reporter_reply and clarification are the
+# reporter's clocks: they end in auto-complete / auto-archive, never in "overdue").
+OFFICER_STAGES = {
+    Status.SUBMITTED: ("verification",),
+    Status.DISPATCHED: ("agency_review", "completion"),
+    Status.ASSIGNED: ("first_response", "completion"),
+    Status.IN_PROGRESS: ("completion",),
+}
+
+
+class Visibility(str, enum.Enum):
+    PUBLIC = "public"      # anyone who may see the report
+    REPORTER = "reporter"  # the reporter (with the access code) and staff
+    STAFF = "staff"        # staff only
+
+
+@dataclass(frozen=True)
+class Reporter:
+    name: str
+    email: str | None = None
+    phone: str | None = None
+
+
+@dataclass(frozen=True)
+class Location:
+    province_code: str
+    regency_code: str | None = None
+    address: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    actor: str
+    role: str
+    action: str
+    from_status: str | None
+    to_status: str
+    message: str | None = None
+    visibility: Visibility = Visibility.PUBLIC
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Report:
+    tracking_id: str
+    access_code_hash: str
+    kind: str
+    title: str
+    description: str
+    location: Location
+    reporter: Reporter
+    channel: str
+    received_at: dt.datetime
+    status: Status
+    occurred_on: dt.date | None = None
+    category_id: str | None = None
+    requested_agency_id: str | None = None
+    anonymous: bool = False
+    confidential: bool = False
+    agency_id: str | None = None
+    agency_province_code: str | None = None
+    unit_id: str | None = None
+    field_inspection: bool = False
+    published: bool = False
+    dispatched_at: dt.datetime | None = None
+    first_response_at: dt.datetime | None = None
+    final_answer_at: dt.datetime | None = None
+    completed_at: dt.datetime | None = None
+    archive_reason: str | None = None
+    rating: int | None = None
+    overdue: bool = False
+    ombudsman_referred: bool = False
+    deadlines: dict[str, str] = field(default_factory=dict)
+    deadline_calendar: str | None = None
+    stage_done: dict[str, str] = field(default_factory=dict)
+    paused_remaining: int | None = None
+    created_by: str = "reporter"
+    version: int = 0
+    new_events: list[Event] = field(default_factory=list, repr=False)
+
+    # ---- reading -------------------------------------------------------------------------
+    def deadline(self, stage: str) -> dt.date | None:
+        value = self.deadlines.get(stage)
+        return dt.date.fromisoformat(value) if value else None
+
+    def open_officer_stages(self) -> tuple[str, ...]:
+        return tuple(s for s in OFFICER_STAGES.get(self.status, ()) if s in self.deadlines and s not in self.stage_done)
+
+    def is_overdue(self, now: dt.datetime) -> bool:
+        """Late on an officer's stage: the flag the sweep stores, or a deadline already past."""
+        if self.status in CLOSED:
+            return False
+        today = to_wib_date(now)
+        return self.overdue or any(self.deadline(s) < today for s in self.open_officer_stages())
+
+    # ---- changing ------------------------------------------------------------------------
+    def _record(self, principal: Principal, action: Action, to: Status, now: dt.datetime,
+                message: str | None = None, visibility: Visibility = Visibility.PUBLIC, **data: Any) -> None:
+        self.new_events.append(Event(
+            at=now, actor=principal.actor, role=principal.role.value, action=action.value,
+            from_status=self.status.value if self.version or self.new_events else None,
+            to_status=to.value, message=message, visibility=visibility,
+            data={k: v for k, v in data.items() if v is not None},
+        ))
+        self.status = to
+
+    def _set_deadline(self, stage: str, day: dt.date, calc: DeadlineCalculator) -> None:
+        self.deadlines[stage] = day.isoformat()
+        self.deadline_calendar = calc.calendar.version
+        self.stage_done.pop(stage, None)
+
+    def _done(self, stage: str, now: dt.datetime) -> None:
+        if stage in self.deadlines and stage not in self.stage_done:
+            self.stage_done[stage] = now.isoformat()
+
+    def _completion_due(self, calc: DeadlineCalculator) -> dt.date:
+        assert self.dispatched_at is not None
+        key = completion_key(self.kind, self.field_inspection)
+        return calc.due(to_wib_date(self.dispatched_at), key, self.agency_id, self.category_id)
+
+    def _start_agency_clocks(self, now: dt.datetime, calc: DeadlineCalculator) -> None:
+        """Agency review restarts at every dispatch; first response, completion and the
+        Ombudsman clock start at the first dispatch only (rerouting never restarts them)."""
+        today = to_wib_date(now)
+        self._set_deadline("agency_review", calc.due(today, "agency_review", self.agency_id, self.category_id), calc)
+        if self.dispatched_at is None:
+            self.dispatched_at = now
+            self._set_deadline("first_response", calc.due(today, "first_response", self.agency_id, self.category_id), calc)
+            self._set_deadline("completion", self._completion_due(calc), calc)
+            self._set_deadline("ombudsman_referral", calc.due(today, "ombudsman_referral", self.agency_id, self.category_id), calc)
+        self.published = True
+
+    def start(self, principal: Principal, now: dt.datetime, calc: DeadlineCalculator,
+              agency: "AgencyRef | None") -> None:
+        """The report's first event. Clocks start at received_at, as if it had arrived online then."""
+        clock = self.received_at
+        if agency is not None:
+            self.agency_id, self.agency_province_code = agency.id, agency.province_code
+            self._record(principal, Action.SUBMIT, Status.DISPATCHED, now, channel=self.channel,
+                         agency_id=agency.id)
+            self._start_agency_clocks(clock, calc)
+        else:
+            self._record(principal, Action.SUBMIT, Status.SUBMITTED, now, channel=self.channel)
+            self._set_deadline("verification", calc.due(to_wib_date(clock), "verification", None, self.category_id), calc)
+
+    def apply(self, principal: Principal, action: Action, now: dt.datetime,
+              calc: DeadlineCalculator, **params: Any) -> None:
+        """Every change goes through the lifecycle guard, then its own handler."""
+        to = guard(self.status, action, principal.role)
+        getattr(self, f"_on_{action.value}")(principal, to, now, calc, **params)
+
+    # One handler per action. Each records exactly one event.
+    def _on_dispatch(self, p, to, now, calc, agency: "AgencyRef", message: str | None = None):
+        if agency.id == self.agency_id and self.status == Status.DISPATCHED:
+            raise InvalidInput("Laporan sudah di instansi ini", "The report is already at this agency",
+                               {"agency_id": "sama dengan instansi sekarang / same as current agency"})
+        self._done("verification", now)
+        previous = self.agency_id
+        self.agency_id, self.agency_province_code, self.unit_id = agency.id, agency.province_code, None
+        self._record(p, Action.DISPATCH, to, now, message, Visibility.STAFF if message else Visibility.PUBLIC,
+                     agency_id=agency.id, previous_agency_id=previous)
+        self._start_agency_clocks(now, calc)
+
+    def _on_postpone(self, p, to, now, calc, message: str):
+        today = to_wib_date(now)
+        due = self.deadline("verification")
+        self.paused_remaining = max(1, calc.calendar.working_days_between(today, due)) if due else None
+        self._set_deadline("clarification", calc.due(today, "clarification", None, self.category_id), calc)
+        self._record(p, Action.POSTPONE, to, now, message, Visibility.PUBLIC)
+
+    def _on_clarify(self, p, to, now, calc, message: str):
+        """The verification clock stood still while postponed: it resumes with the days it had left."""
+        today = to_wib_date(now)
+        self._done("clarification", now)
+        days = self.paused_remaining or calc.policy.limit("verification", None, self.category_id)
+        self._set_deadline("verification", calc.calendar.add_working_days(today, days), calc)
+        self.paused_remaining = None
+        self._record(p, Action.CLARIFY, to, now, message, Visibility.REPORTER)
+
+    def _on_archive(self, p, to, now, calc, reason: str, message: str | None = None):
+        self._done("verification", now)
+        self.archive_reason = reason
+        self._record(p, Action.ARCHIVE, to, now, message, Visibility.PUBLIC, reason=reason)
+
+    def _on_auto_archive(self, p, to, now, calc):
+        self.archive_reason = "incomplete"
+        self._record(p, Action.AUTO_ARCHIVE, to, now, None, Visibility.PUBLIC, reason="incomplete")
+
+    def _on_assign(self, p, to, now, calc, unit: "UnitRef"):
+        self._done("agency_review", now)
+        previous = self.unit_id
+        self.unit_id = unit.id
+        self._record(p, Action.ASSIGN, to, now, None, Visibility.PUBLIC, unit_id=unit.id, previous_unit_id=previous)
+
+    def _on_reroute(self, p, to, now, calc, message: str):
+        """"Not ours": back up one level. The completion clock keeps running."""
+        today = to_wib_date(now)
+        if to == Status.SUBMITTED:
+            previous = {"previous_agency_id": self.agency_id}
+            self.agency_id = self.agency_province_code = self.unit_id = None
+            self._set_deadline("verification", calc.due(today, "verification", None, self.category_id), calc)
+        else:
+            previous = {"previous_unit_id": self.unit_id}
+            self.unit_id = None
+            self._set_deadline("agency_review", calc.due(today, "agency_review", self.agency_id, self.category_id), calc)
+        self._record(p, Action.REROUTE, to, now, message, Visibility.STAFF, **previous)
+
+    def _on_respond(self, p, to, now, calc, message: str):
+        if self.first_response_at is None:
+            self.first_response_at = now
+            self._done("first_response", now)
+        self._record(p, Action.RESPOND, to, now, message, Visibility.PUBLIC)
+
+    def _on_reply(self, p, to, now, calc, message: str):
+        self._record(p, Action.REPLY, to, now, message, Visibility.REPORTER)
+
+    def _on_final_answer(self, p, to, now, calc, message: str):
+        self.final_answer_at = now
+        self._done("completion", now)
+        self._set_deadline("reporter_reply", calc.due(to_wib_date(now), "reporter_reply", self.agency_id, self.category_id), calc)
+        self._record(p, Action.FINAL_ANSWER, to, now, message, Visibility.PUBLIC)
+
+    def _on_accept(self, p, to, now, calc, rating: int, message: str | None = None):
+        self._done("reporter_reply", now)
+        self.rating, self.completed_at = rating, now
+        self._record(p, Action.ACCEPT, to, now, message, Visibility.REPORTER, rating=rating)
+
+    def _on_reject(self, p, to, now, calc, message: str):
+        """The answer did not solve it: the officer's completion stage is open again."""
+        self._done("reporter_reply", now)
+        self.stage_done.pop("completion", None)
+        self._record(p, Action.REJECT, to, now, message, Visibility.REPORTER)
+
+    def _on_auto_complete(self, p, to, now, calc):
+        self._done("reporter_reply", now)
+        self.completed_at = now
+        self._record(p, Action.AUTO_COMPLETE, to, now, None, Visibility.PUBLIC)
+
+    def _on_set_field_inspection(self, p, to, now, calc, required: bool):
+        if self.kind != "complaint":
+            raise InvalidInput("Pemeriksaan lapangan hanya untuk pengaduan",
+                               "Field inspection applies to complaints only",
+                               {"required": "hanya untuk klasifikasi pengaduan / complaints only"})
+        self.field_inspection = required
+        if "completion" not in self.stage_done:
+            self._set_deadline("completion", self._completion_due(calc), calc)
+        self._record(p, Action.SET_FIELD_INSPECTION, to, now, None, Visibility.STAFF, required=required)
+
+    def _on_correct(self, p, to, now, calc, **changes: Any):
+        """Admins fix title, kind, category and flags while verifying; a change of kind or
+        category re-derives the completion deadline from the original dispatch."""
+        before = {k: getattr(self, k) for k in changes}
+        for key, value in changes.items():
+            setattr(self, key, value)
+        if self.kind != "complaint":
+            self.field_inspection = False
+        if self.dispatched_at is not None and {"kind", "category_id"} & changes.keys():
+            self._set_deadline("completion", self._completion_due(calc), calc)
+        self._record(p, Action.CORRECT, to, now, None, Visibility.STAFF,
+                     changes={k: [_plain(before[k]), _plain(v)] for k, v in changes.items()})
+
+    def _on_refer_ombudsman(self, p, to, now, calc):
+        self.ombudsman_referred = True
+        self._record(p, Action.REFER_OMBUDSMAN, to, now, None, Visibility.PUBLIC)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+@dataclass(frozen=True)
+class UnitRef:
+    id: str
+    agency_id: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class AgencyRef:
+    id: str
+    province_code: str
+    name: str = ""
+    regency_code: str | None = None
+    units: tuple[UnitRef, ...] = ()
+
+    def unit(self, unit_id: str) -> UnitRef | None:
+        return next((u for u in self.units if u.id == unit_id), None)

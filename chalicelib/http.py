@@ -1,0 +1,136 @@
+"""The HTTP edge: JSON in, typed errors out, one mapping from domain errors to status codes."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from typing import Any, Callable
+
+from aws_lambda_powertools import Logger
+from chalice import Response
+
+from .domain import errors
+from .domain.ids import normalise_tracking_id
+
+logger = Logger(child=True)
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.InvalidInput: 400,
+    errors.Unauthenticated: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.InvalidTransition: 409,
+    errors.Conflict: 409,
+    errors.TooManyAttempts: 429,
+}
+MAX_BODY_BYTES = 64 * 1024
+JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
+
+
+def error_response(exc: errors.DomainError) -> Response:
+    status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
+    body = {"error": {"code": exc.code, "message": exc.message, "message_id": exc.message_id,
+                      "message_en": exc.message_en, "fields": exc.fields}}
+    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=JSON_HEADERS)
+
+
+def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
+    return Response(body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
+                    headers={**JSON_HEADERS, **(headers or {})})
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Every route answers our JSON: domain errors map to 4xx; anything else is a bug, logged
+    with its trace and answered as a plain 500 without details."""
+
+    @functools.wraps(fn)
+    def view(*args, **kwargs):
+        try:
+            result = fn(*args, **kwargs)
+        except errors.DomainError as exc:
+            return error_response(exc)
+        except Exception:  # noqa: BLE001 - the last line of defence
+            logger.exception("unhandled error")
+            body = {"error": {"code": "internal", "message": "Terjadi kesalahan pada server / Internal error",
+                              "fields": {}}}
+            return Response(body=json.dumps(body), status_code=500, headers=JSON_HEADERS)
+        return result if isinstance(result, Response) else json_response(result)
+
+    return view
+
+
+def json_body(request) -> Any:
+    raw = request.raw_body or b""
+    if len(raw) > MAX_BODY_BYTES:
+        raise errors.InvalidInput("Permintaan terlalu besar", "Request body too large",
+                                  {"body": f"maksimal / at most {MAX_BODY_BYTES} bytes"})
+    if not raw.strip():
+        raise errors.InvalidInput("Badan permintaan kosong", "Empty request body", {"body": "wajib / required"})
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise errors.InvalidInput("JSON tidak valid", "Malformed JSON", {"body": "JSON tidak valid / malformed JSON"}) from None
+
+
+def tracking_id(raw: str) -> str:
+    value = normalise_tracking_id(raw)
+    if value is None:
+        raise errors.NotFound("Laporan tidak ditemukan", "Report not found")
+    return value
+
+
+class Query:
+    """Typed access to query-string parameters, each failure naming its parameter."""
+
+    def __init__(self, params: dict[str, str] | None, allowed: set[str]):
+        self.params = params or {}
+        unknown = set(self.params) - allowed
+        if unknown:
+            raise errors.InvalidInput("Parameter tidak dikenal", "Unknown query parameter",
+                                      {k: "tidak dikenal / unknown" for k in sorted(unknown)})
+
+    def str(self, name: str, choices: tuple[str, ...] | None = None, max_len: int = 64) -> str | None:
+        value = self.params.get(name)
+        if value is None or value == "":
+            return None
+        if len(value) > max_len or (choices and value not in choices):
+            raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
+                                      {name: "nilai tidak dikenal / not an allowed value"})
+        return value
+
+    def int(self, name: str, default: int, lo: int, hi: int) -> int:
+        value = self.params.get(name)
+        if value is None or value == "":
+            return default
+        if not value.isdigit() or not lo <= int(value) <= hi:
+            raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
+                                      {name: f"bilangan {lo}–{hi} / integer {lo}–{hi}"})
+        return int(value)
+
+    def date(self, name: str) -> dt.date | None:
+        value = self.params.get(name)
+        if not value:
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise errors.InvalidInput("Tanggal tidak valid", "Invalid date",
+                                      {name: "format YYYY-MM-DD / use YYYY-MM-DD"}) from None
+
+    def bool(self, name: str) -> bool | None:
+        value = self.params.get(name)
+        if value is None or value == "":
+            return None
+        if value not in ("true", "false"):
+            raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
+                                      {name: "true atau false / true or false"})
+        return value == "true"
+
+
+def bearer_token(request) -> str:
+    header = (request.headers or {}).get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise errors.Unauthenticated("Masuk diperlukan (Authorization: Bearer <token>)",
+                                     "Sign-in required (Authorization: Bearer <token>)")
+    return token.strip()

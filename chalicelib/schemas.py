@@ -1,0 +1,245 @@
+"""Request bodies as pydantic models: the one source for validation and for /openapi.json.
+Shape and format are checked here; rules that need data (does the agency exist?) in services."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .domain.errors import InvalidInput
+from .domain.report import ARCHIVE_REASONS, CHANNELS
+
+Kind = Literal["complaint", "aspiration", "information_request"]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
+Text = Annotated[str, Field(min_length=1, max_length=5000)]
+
+# Indonesia's bounding box, roughly: a coordinate outside it is a typo or a swapped pair.
+LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class LocationIn(_Body):
+    province_code: Annotated[str, Field(pattern=r"^\d{2}$")]
+    regency_code: Annotated[str | None, Field(pattern=r"^\d{2}\.\d{2}$")] = None
+    address: Annotated[str | None, Field(max_length=500)] = None
+    lat: Annotated[float | None, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1])] = None
+    lon: Annotated[float | None, Field(ge=LON_RANGE[0], le=LON_RANGE[1])] = None
+
+    @model_validator(mode="after")
+    def _pair(self):
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("lat dan lon diisi berdua / lat and lon go together")
+        return self
+
+
+class ReporterIn(_Body):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    email: Annotated[str | None, Field(max_length=254)] = None
+    phone: Annotated[str | None, Field(max_length=32)] = None
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        from email_validator import EmailNotValidError, validate_email
+
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError("alamat e-mail tidak valid / invalid e-mail address") from None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        import phonenumbers
+
+        try:
+            number = phonenumbers.parse(value, "ID")
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValueError("nomor telepon tidak valid / invalid phone number")
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+    @model_validator(mode="after")
+    def _contact(self):
+        if not self.email and not self.phone:
+            raise ValueError("isi e-mail atau nomor telepon / give an e-mail or a phone number")
+        return self
+
+
+class ReportIn(_Body):
+    kind: Kind
+    title: Annotated[str, Field(min_length=5, max_length=150)]
+    description: Annotated[str, Field(min_length=10, max_length=5000)]
+    occurred_on: dt.date | None = None
+    location: LocationIn
+    agency_id: Id | None = None
+    category_id: Id | None = None
+    anonymous: StrictBool = False
+    confidential: StrictBool = False
+    reporter: ReporterIn
+    channel: Literal["web", "api", "mobile_app"] = "api"
+
+
+class StaffReportIn(ReportIn):
+    channel: Literal[CHANNELS]  # type: ignore[valid-type]
+    received_at: AwareDatetime
+
+
+class DispatchIn(_Body):
+    action: Literal["dispatch"]
+    agency_id: Id
+    message: Annotated[str | None, Field(max_length=5000)] = None
+
+
+class PostponeIn(_Body):
+    action: Literal["postpone"]
+    message: Text
+
+
+class ArchiveIn(_Body):
+    action: Literal["archive"]
+    reason: Literal[ARCHIVE_REASONS]  # type: ignore[valid-type]
+    message: Annotated[str | None, Field(max_length=5000)] = None
+
+
+class AssignIn(_Body):
+    action: Literal["assign"]
+    unit_id: Id
+
+
+class RerouteIn(_Body):
+    action: Literal["reroute"]
+    message: Text
+
+
+class RespondIn(_Body):
+    action: Literal["respond"]
+    message: Text
+
+
+class FinalAnswerIn(_Body):
+    action: Literal["final_answer"]
+    message: Text
+
+
+class FieldInspectionIn(_Body):
+    action: Literal["set_field_inspection"]
+    required: StrictBool
+
+
+class CorrectIn(_Body):
+    action: Literal["correct"]
+    title: Annotated[str | None, Field(min_length=5, max_length=150)] = None
+    kind: Kind | None = None
+    category_id: Id | None = None
+    anonymous: StrictBool | None = None
+    confidential: StrictBool | None = None
+
+
+ActionIn = Annotated[
+    Union[DispatchIn, PostponeIn, ArchiveIn, AssignIn, RerouteIn, RespondIn, FinalAnswerIn,
+          FieldInspectionIn, CorrectIn],
+    Field(discriminator="action"),
+]
+
+
+class ActionEnvelope(BaseModel):
+    body: ActionIn
+
+
+class ReplyIn(_Body):
+    message: Annotated[str | None, Field(max_length=5000)] = None
+    accept: StrictBool | None = None
+    rating: Annotated[StrictInt | None, Field(ge=1, le=5)] = None
+
+
+class CalendarOverrideIn(_Body):
+    date: dt.date
+    working: StrictBool
+    note: Annotated[str | None, Field(max_length=200)] = None
+
+
+class SlaOverrideIn(_Body):
+    limits: dict[Annotated[str, Field(max_length=64)], StrictInt] = Field(max_length=20)
+
+
+_MESSAGES = {
+    "missing": "wajib diisi / required",
+    "extra_forbidden": "kolom tidak dikenal / unknown field",
+    "string_too_short": "terlalu pendek / too short",
+    "string_too_long": "terlalu panjang / too long",
+    "literal_error": "nilai tidak dikenal / not one of the allowed values",
+    "string_pattern_mismatch": "format tidak valid / wrong format",
+    "union_tag_invalid": "tindakan tidak dikenal / unknown action",
+    "union_tag_not_found": "wajib diisi / required",
+    "timezone_aware": "sertakan zona waktu / include a UTC offset",
+    "bool_type": "harus true atau false / must be true or false",
+    "int_type": "harus bilangan bulat / must be an integer",
+    "string_type": "harus teks / must be text",
+    "dict_type": "harus objek / must be an object",
+    "model_type": "harus objek / must be an object",
+    "model_attributes_type": "harus objek / must be an object",
+}
+
+
+def _field_message(error: dict) -> str:
+    kind = error["type"]
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error", error["msg"]))
+    if kind in ("string_too_short", "string_too_long") and "ctx" in error:
+        limit = error["ctx"].get("min_length", error["ctx"].get("max_length"))
+        word = ("minimal", "at least") if kind == "string_too_short" else ("maksimal", "at most")
+        return f"{word[0]} {limit} karakter / {word[1]} {limit} characters"
+    if kind in ("greater_than_equal", "less_than_equal"):
+        bound = error.get("ctx", {})
+        return f"di luar rentang / out of range ({bound})"
+    if kind.startswith(("date", "datetime")):
+        return "tanggal/waktu tidak valid (ISO 8601) / invalid date or time (ISO 8601)"
+    if kind.startswith("float") or kind.startswith("int"):
+        return "harus angka / must be a number"
+    return _MESSAGES.get(kind, f"tidak valid / invalid ({kind})")
+
+
+def parse(model, data, envelope: bool = False):
+    """Validates a JSON body into `model`, or raises InvalidInput naming every wrong field."""
+    if not isinstance(data, dict):
+        raise InvalidInput("Badan permintaan harus objek JSON", "The request body must be a JSON object")
+    try:
+        if envelope:
+            return ActionEnvelope.model_validate({"body": data}).body
+        return model.model_validate(data)
+    except ValidationError as exc:
+        fields: dict[str, str] = {}
+        for error in exc.errors(include_url=False):
+            loc = [str(p) for p in error["loc"] if p != "body"]
+            # discriminated unions put the tag in the path: body.dispatch.agency_id
+            if envelope and loc and loc[0] in _ACTION_TAGS:
+                loc = loc[1:]
+            if error["type"].startswith("union_tag"):
+                loc = ["action"]
+            fields.setdefault(".".join(loc) or "body", _field_message(error))
+        raise InvalidInput("Data tidak valid, periksa kolom yang ditandai",
+                           "Invalid data, check the fields listed", fields) from None
+
+
+_ACTION_TAGS = {"dispatch", "postpone", "archive", "assign", "reroute", "respond", "final_answer",
+                "set_field_inspection", "correct"}

@@ -1,0 +1,273 @@
+"""Use cases on reports. Each takes its adapters and `now`; the routes and the sweep call these."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..domain.access import require_scope
+from ..domain.calendar import WIB, start_of_day_wib, to_wib_date
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.ids import access_code_matches, hash_access_code, new_access_code, new_tracking_id
+from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
+from ..domain.query import ListQuery
+from ..domain.report import AgencyRef, Location, Report, Reporter
+from ..domain.roles import REPORTER, Principal, Role
+from .calendar import current_calculator
+
+
+class Reports(Protocol):
+    def get(self, tracking_id: str) -> Report: ...
+    def events(self, tracking_id: str) -> list: ...
+    def add(self, report: Report) -> None: ...
+    def save(self, report: Report) -> None: ...
+    def list(self, query: Any, limit: int, cursor: str | None) -> Any: ...
+
+
+class Directory(Protocol):
+    def agency(self, agency_id: str) -> AgencyRef | None: ...
+    def category(self, category_id: str) -> dict | None: ...
+
+
+class Regions(Protocol):
+    def province_name(self, code: str) -> str | None: ...
+    def regency_name(self, code: str) -> str | None: ...
+
+
+@dataclass
+class Deps:
+    """What a use case may touch. Built per request (repositories remember what they loaded)."""
+
+    reports: Reports
+    directory: Directory
+    settings: Any
+    regions: Regions
+
+
+@dataclass
+class NewReport:
+    kind: str
+    title: str
+    description: str
+    location: Location
+    reporter: Reporter
+    channel: str
+    occurred_on: dt.date | None = None
+    agency_id: str | None = None
+    category_id: str | None = None
+    anonymous: bool = False
+    confidential: bool = False
+    received_at: dt.datetime | None = None  # manual entries: when it really arrived
+
+
+def _check_references(deps: Deps, *, province: str | None = None, regency: str | None = None,
+                      agency_id: str | None = None, category_id: str | None = None) -> AgencyRef | None:
+    fields: dict[str, str] = {}
+    if province is not None and deps.regions.province_name(province) is None:
+        fields["location.province_code"] = "Provinsi tidak dikenal / unknown province"
+    if regency is not None and (not regency.startswith(f"{province}.") or deps.regions.regency_name(regency) is None):
+        fields["location.regency_code"] = "Kabupaten/kota tidak dikenal di provinsi ini / unknown regency in this province"
+    agency = None
+    if agency_id is not None:
+        agency = deps.directory.agency(agency_id)
+        if agency is None:
+            fields["agency_id"] = "Instansi tidak dikenal / unknown agency"
+    if category_id is not None and deps.directory.category(category_id) is None:
+        fields["category_id"] = "Kategori tidak dikenal / unknown category"
+    if fields:
+        raise InvalidInput("Data laporan tidak valid", "Invalid report data", fields)
+    return agency
+
+
+def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Principal | None = None) -> tuple[Report, str]:
+    """Creates a report and starts its clocks. Staff entries are created by the staff member:
+    an agency admin's go straight to their own agency."""
+    received_at = new.received_at or now
+    if received_at > now:
+        raise InvalidInput("Waktu diterima tidak boleh di masa depan", "received_at may not be in the future",
+                           {"received_at": "di masa depan / in the future"})
+    agency_id = new.agency_id
+    if principal is not None and principal.role == Role.AGENCY_ADMIN:
+        if agency_id not in (None, principal.agency_id):
+            raise Forbidden("Admin instansi hanya mencatat laporan untuk instansinya",
+                            "An agency admin records reports for their own agency only")
+        agency_id = principal.agency_id
+    elif principal is not None and principal.role != Role.CENTRAL_ADMIN:
+        raise Forbidden("Peran ini tidak dapat mencatat laporan", "This role may not record reports")
+    agency = _check_references(deps, province=new.location.province_code, regency=new.location.regency_code,
+                               agency_id=agency_id, category_id=new.category_id)
+    calc = current_calculator(deps.settings)
+    actor = principal or REPORTER
+    for _attempt in range(5):
+        code = new_access_code()
+        report = Report(
+            tracking_id=new_tracking_id(), access_code_hash=hash_access_code(code), kind=new.kind,
+            title=new.title, description=new.description, location=new.location, reporter=new.reporter,
+            channel=new.channel, received_at=received_at, status=Status.SUBMITTED,
+            occurred_on=new.occurred_on, category_id=new.category_id, requested_agency_id=new.agency_id,
+            anonymous=new.anonymous, confidential=new.confidential, created_by=actor.actor,
+        )
+        report.start(actor, now, calc, agency)
+        try:
+            deps.reports.add(report)
+            return report, code
+        except Conflict:
+            continue  # tracking id collision: draw again
+    raise Conflict("Gagal membuat nomor laporan, coba lagi", "Could not allocate a tracking number, try again")
+
+
+def load_for_reporter(deps: Deps, tracking_id: str, access_code: str | None) -> tuple[Report, bool]:
+    """The report and whether the caller proved to be its reporter. Unpublished or confidential
+    reports exist only for their reporter: to anyone else they are 404."""
+    report = deps.reports.get(tracking_id)
+    is_reporter = access_code is not None and access_code_matches(access_code, report.access_code_hash)
+    if access_code is not None and not is_reporter:
+        raise Forbidden("Kode akses salah", "Wrong access code")
+    if not is_reporter and (report.confidential or not report.published):
+        raise NotFound("Laporan tidak ditemukan", "Report not found")
+    return report, is_reporter
+
+
+@dataclass
+class ReporterReply:
+    message: str | None = None
+    accept: bool | None = None
+    rating: int | None = None
+
+
+def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply: ReporterReply, now: dt.datetime) -> Report:
+    """One endpoint for the reporter: the report's status says what the reply means."""
+    if not access_code:
+        raise Forbidden("Kode akses wajib diisi (header X-Access-Code)", "The access code is required (X-Access-Code header)")
+    report, _ = load_for_reporter(deps, tracking_id, access_code)
+    calc = current_calculator(deps.settings)
+    if report.status == Status.AWAITING_REPORTER:
+        if reply.accept is None:
+            raise InvalidInput("Terima atau tolak jawaban", "Accept or reject the answer", {"accept": "wajib / required"})
+        if reply.accept:
+            if reply.rating is None:
+                raise InvalidInput("Beri penilaian 1–5", "Give a rating 1–5", {"rating": "wajib / required"})
+            report.apply(REPORTER, Action.ACCEPT, now, calc, rating=reply.rating, message=reply.message)
+        else:
+            _require_message(reply.message)
+            report.apply(REPORTER, Action.REJECT, now, calc, message=reply.message)
+    elif report.status == Status.POSTPONED:
+        report.apply(REPORTER, Action.CLARIFY, now, calc, message=_require_message(reply.message))
+    elif report.status == Status.IN_PROGRESS:
+        report.apply(REPORTER, Action.REPLY, now, calc, message=_require_message(reply.message))
+    else:
+        raise_transition_conflict(report.status)
+    deps.reports.save(report)
+    return report
+
+
+def raise_transition_conflict(status: Status):
+    from ..domain.errors import InvalidTransition
+
+    raise InvalidTransition(
+        f"Laporan berstatus '{status.value}' tidak menunggu tanggapan pelapor",
+        f"A report in status '{status.value}' is not waiting for the reporter",
+    )
+
+
+def _require_message(message: str | None) -> str:
+    if not message or not message.strip():
+        raise InvalidInput("Pesan wajib diisi", "A message is required", {"message": "wajib / required"})
+    return message.strip()
+
+
+def staff_action(deps: Deps, principal: Principal, tracking_id: str, action_name: str,
+                 params: dict[str, Any], now: dt.datetime) -> Report:
+    """Scope first (404), then the lifecycle guard (403/409), then the action's own checks."""
+    report = deps.reports.get(tracking_id)
+    require_scope(principal, report)
+    action = Action(action_name)
+    if action not in STAFF_ACTIONS:
+        raise InvalidInput("Tindakan tidak dikenal", "Unknown action", {"action": "tidak dikenal / unknown"})
+    calc = current_calculator(deps.settings)
+    kwargs = dict(params)
+    if action == Action.DISPATCH:
+        kwargs["agency"] = _check_references(deps, agency_id=kwargs.pop("agency_id"))
+    elif action == Action.ASSIGN:
+        unit_id = kwargs.pop("unit_id")
+        agency = deps.directory.agency(report.agency_id) if report.agency_id else None
+        unit = agency.unit(unit_id) if agency else None
+        if unit is None:
+            raise InvalidInput("Unit bukan bagian dari instansi ini", "The unit does not belong to this agency",
+                               {"unit_id": "tidak dikenal di instansi ini / unknown in this agency"})
+        kwargs["unit"] = unit
+    elif action == Action.CORRECT:
+        if not kwargs:
+            raise InvalidInput("Tidak ada yang dikoreksi", "Nothing to correct", {"": "kirim minimal satu kolom / send at least one field"})
+        if kwargs.get("category_id") is not None:
+            _check_references(deps, category_id=kwargs["category_id"])
+    report.apply(principal, action, now, calc, **kwargs)
+    deps.reports.save(report)
+    return report
+
+
+@dataclass
+class ListFilters:
+    status: str | None = None
+    kind: str | None = None
+    agency_id: str | None = None
+    unit_id: str | None = None
+    province_code: str | None = None
+    regency_code: str | None = None
+    category_id: str | None = None
+    channel: str | None = None
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    overdue: bool | None = None
+    equals: dict[str, str] = field(default_factory=dict)
+
+
+def list_query(principal: Principal, f: ListFilters):
+    """The caller's scope and filters as one store query, or None when they cannot overlap."""
+    eq: dict[str, str] = {k: v for k, v in (
+        ("status", f.status), ("kind", f.kind), ("agency_id", f.agency_id), ("unit_id", f.unit_id),
+        ("regency_code", f.regency_code), ("category_id", f.category_id), ("channel", f.channel),
+    ) if v is not None}
+    province = f.province_code
+    scope = {
+        Role.AGENCY_ADMIN: ("agency_id", principal.agency_id),
+        Role.LIAISON_OFFICER: ("unit_id", principal.unit_id),
+    }.get(principal.role)
+    if scope:
+        attr, value = scope
+        if eq.get(attr, value) != value:
+            return None
+        eq[attr] = value
+    if principal.role == Role.PROVINCIAL_ADMIN:
+        if province not in (None, principal.province_code):
+            return None
+        province = principal.province_code
+    elif principal.role != Role.CENTRAL_ADMIN and principal.role not in (Role.AGENCY_ADMIN, Role.LIAISON_OFFICER):
+        raise Forbidden("Peran ini tidak dapat melihat daftar laporan", "This role may not list reports")
+
+    def utc(day: dt.date) -> str:
+        return start_of_day_wib(day).astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+
+    return ListQuery(
+        equals=tuple(sorted(eq.items())),
+        province=province,
+        received_from=utc(f.received_from) if f.received_from else None,
+        received_to=utc(f.received_to + dt.timedelta(days=1)) if f.received_to else None,
+        overdue=f.overdue,
+    )
+
+
+def list_reports(deps: Deps, principal: Principal, f: ListFilters, limit: int, cursor: str | None):
+    query = list_query(principal, f)
+    if query is None:
+        return [], None
+    page = deps.reports.list(query, limit, cursor)
+    return page.items, page.next_cursor
+
+
+def today_wib(now: dt.datetime) -> dt.date:
+    return to_wib_date(now)
+
+
+__all__ = ["Deps", "NewReport", "ReporterReply", "ListFilters", "submit_report", "staff_action",
+           "reporter_reply", "load_for_reporter", "list_reports", "WIB"]

@@ -1,0 +1,54 @@
+"""Adapters built lazily, once per container; the clock is here so tests can freeze it."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Callable
+
+from .adapters import regions as regions_module
+from .services.reports import Deps
+
+
+def _system_now() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+# Tests replace this with a frozen clock; nothing else reads the system time.
+clock: Callable[[], dt.datetime] = _system_now
+
+
+def now() -> dt.datetime:
+    return clock()
+
+
+@lru_cache(maxsize=1)
+def directory():
+    from .adapters.store import DynamoDirectory
+
+    return DynamoDirectory()
+
+
+@lru_cache(maxsize=1)
+def settings_repo():
+    from .adapters.store import DynamoSettings
+
+    return DynamoSettings()
+
+
+# Extra writes that ride in every report transaction (outbox, counters): registered by their
+# modules at import, in order.
+transaction_hooks: list = []
+
+
+def deps() -> Deps:
+    from .adapters.store import DynamoReports
+
+    return Deps(reports=DynamoReports(transaction_hooks), directory=directory(),
+                settings=settings_repo(), regions=regions_module)
+
+
+@lru_cache(maxsize=1)
+def token_verifier():
+    from .adapters.auth import verifier_from_settings
+
+    return verifier_from_settings()
