@@ -249,3 +249,7 @@ def delete_sla(scope, key):
 
 
 __all__ = ["app", "Conflict"]
+
+
+# ---- feature blueprints (each module owns its routes) -----------------------------------------
+# register_blueprint lines go here, one per module under chalicelib/routes/.
