@@ -47,8 +47,19 @@ def deps() -> Deps:
                 settings=settings_repo(), regions=regions_module)
 
 
-@lru_cache(maxsize=1)
-def token_verifier():
-    from .adapters.auth import verifier_from_settings
+_verifier = None
 
-    return verifier_from_settings()
+
+def token_verifier():
+    global _verifier
+    if _verifier is None:
+        from .adapters.auth import verifier_from_settings
+
+        _verifier = verifier_from_settings()
+    return _verifier
+
+
+def use_token_verifier(verifier) -> None:
+    """Tests verify against moto's published keys instead of fetching them."""
+    global _verifier
+    _verifier = verifier

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 
+import os
+
 import boto3
 
 from chalicelib import config, wiring
@@ -62,13 +64,12 @@ def start_platform(now: dt.datetime) -> Platform:
     config.settings.cache_clear()
     s = config.settings()
     verifier = auth.TokenVerifier(s.cognito_issuer, client_id, auth.JwksProvider(jwks=moto_jwks()))
-    wiring.token_verifier.cache_clear()
     wiring.directory.cache_clear()
     wiring.settings_repo.cache_clear()
     calendar_service.invalidate()
     clock = FrozenClock(now)
     wiring.clock = clock
-    wiring.token_verifier = lambda: verifier  # type: ignore[assignment]
+    wiring.use_token_verifier(verifier)
     platform = Platform(clock)
     for account in DEMO_ACCOUNTS:
         create_staff_user(cognito, pool_id, account.username, DEMO_PASSWORD, account.role, account.email,
@@ -79,8 +80,6 @@ def start_platform(now: dt.datetime) -> Platform:
         platform.tokens[account.username] = result["AuthenticationResult"]["IdToken"]
     return platform
 
-
-import os  # noqa: E402
 
 
 def report_body(**overrides) -> dict:
