@@ -1,0 +1,63 @@
+# LAPOR — developer entry points. `make help` lists them.
+SHELL := /bin/bash
+
+VENV    := .venv
+PY      := $(VENV)/bin/python
+STAMP   := $(VENV)/.installed
+PORT    ?= 8000
+STAGE   ?= dev
+REGION  ?= ap-southeast-3
+# USER is also the login name in the environment: only `make token USER=...` counts.
+TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
+
+.DEFAULT_GOAL := help
+.PHONY: help .venv venv run test token sweep package clean
+
+help:
+	@echo "make .venv            create/update the virtualenv (python3.11) from requirements-dev.txt"
+	@echo "make run [PORT=8000]  moto + chalice local with demo data (Ctrl+C stops)"
+	@echo "make token USER=name  ID token of a demo staff user (last line of output)"
+	@echo "make test             run the test suite"
+	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
+	@echo "make package          chalice package --stage \$$STAGE into build/package"
+	@echo "make clean            remove build output, caches and .local/"
+
+# The venv is (re)built when a requirements file changes; the stamp records the last install.
+$(STAMP): requirements.txt requirements-dev.txt
+	@if [ ! -x $(PY) ]; then \
+	  BOOT=$$(command -v python3.11 || true); \
+	  if [ -z "$$BOOT" ] && command -v python3 >/dev/null 2>&1 \
+	     && python3 -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))'; then \
+	    BOOT=$$(command -v python3); \
+	  fi; \
+	  if [ -z "$$BOOT" ]; then echo "ERROR: Python 3.11 is required (python3.11 not found)" >&2; exit 1; fi; \
+	  echo "== creating $(VENV) with $$BOOT"; \
+	  "$$BOOT" -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+.venv venv: $(STAMP)
+
+run: $(STAMP)
+	$(PY) -m devtools.local_run --port $(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+token: $(STAMP)
+	@if [ -z "$(TOKEN_USER)" ]; then echo "usage: make token USER=admin.pusat" >&2; exit 2; fi
+	@$(PY) -m devtools.token "$(TOKEN_USER)"
+
+# Uses the local stack's environment when it is running (.local/env.sh is written by `make run`).
+sweep: $(STAMP)
+	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
+	$(PY) -m scheduled.sweep $(if $(AT),--at "$(AT)")
+
+package: $(STAMP)
+	rm -rf build/package
+	AWS_DEFAULT_REGION=$(REGION) $(VENV)/bin/chalice package --stage $(STAGE) build/package
+
+clean:
+	rm -rf build .local test-artifacts .pytest_cache .hypothesis
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
