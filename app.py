@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import asdict
 
 from aws_lambda_powertools import Logger
-from chalice import Chalice
+from chalice import Chalice, Cron, Rate
 
 from chalicelib import schemas, wiring
 from chalicelib.adapters import regions as regions_data
@@ -92,11 +93,7 @@ def submit_report():
     body = schemas.parse(schemas.ReportIn, data)
     now = wiring.now()
     _check_occurred_on(body, now)
-
-    def create() -> dict:
-        report, code = reports.submit_report(wiring.deps(), _new_report(body), now)
-        return _created(report, code, now)
-
+    create = functools.partial(_create_public_report, body, now)
     key = (request.headers or {}).get("idempotency-key")
     if key is None:
         return json_response(create(), 201)
@@ -104,6 +101,11 @@ def submit_report():
 
     result, replayed = once(key, data, create, app.lambda_context)
     return json_response(result, 201, {"Idempotent-Replayed": "true"} if replayed else None)
+
+
+def _create_public_report(body: schemas.ReportIn, now: dt.datetime) -> dict:
+    report, code = reports.submit_report(wiring.deps(), _new_report(body), now)
+    return _created(report, code, now)
 
 
 @app.route("/reports/{tid}", methods=["GET"])
@@ -251,5 +253,27 @@ def delete_sla(scope, key):
 __all__ = ["app", "Conflict"]
 
 
+# ---- the clock ------------------------------------------------------------------------------------
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="sweep")
+def sweep(event):
+    from scheduled.sweep import sweep_handler
+
+    return sweep_handler(event.to_dict())
+
+
+# 07:00 WIB is 00:00 UTC; the digest itself skips holidays and cuti bersama.
+@app.schedule(Cron(0, 0, "?", "*", "MON-FRI", "*"), name="morning_digest")
+def morning_digest(event):
+    from scheduled.sweep import digest_handler
+
+    return digest_handler(event.to_dict())
+
+
 # ---- feature blueprints (each module owns its routes) -----------------------------------------
 # register_blueprint lines go here, one per module under chalicelib/routes/.
+from chalicelib.routes import open311  # noqa: E402
+app.register_blueprint(open311.bp)
+from chalicelib.routes import web as web_routes  # noqa: E402
+app.register_blueprint(web_routes.bp)
+from chalicelib.routes import attachments as attachment_routes  # noqa: E402
+app.register_blueprint(attachment_routes.bp)

@@ -67,3 +67,25 @@ def load_demo_data(directory=None) -> None:
         directory.put_agency(agency)
     for cid, name, name_en in CATEGORIES:
         directory.put_category(cid, name, name_en)
+
+
+def load_demo_staff(accounts, directory=None) -> None:
+    """Staff contact rows and liaison assignments for the demo accounts (any objects with
+    username, role, email, phone, agency_id, unit_id, province_code and description)."""
+    import datetime as dt
+
+    from .domain.staff import Assignment, StaffMember
+
+    if directory is None:
+        from .adapters.store import DynamoDirectory
+
+        directory = DynamoDirectory()
+    for a in accounts:
+        role = getattr(a.role, "value", a.role)
+        directory.put_staff(StaffMember(
+            username=a.username, name=getattr(a, "description", "") or a.username, role=role,
+            email=a.email, phone=a.phone, agency_id=a.agency_id, unit_id=a.unit_id, province_code=a.province_code,
+        ))
+        if role == "liaison_officer" and a.unit_id:
+            directory.put_assignment(Assignment(unit_id=a.unit_id, username=a.username,
+                                                start=dt.date(2024, 1, 1), decree="SK demo 2024"))

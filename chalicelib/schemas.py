@@ -36,8 +36,8 @@ class LocationIn(_Body):
     province_code: Annotated[str, Field(pattern=r"^\d{2}$")]
     regency_code: Annotated[str | None, Field(pattern=r"^\d{2}\.\d{2}$")] = None
     address: Annotated[str | None, Field(max_length=500)] = None
-    lat: Annotated[float | None, Field(ge=LAT_RANGE[0], le=LAT_RANGE[1])] = None
-    lon: Annotated[float | None, Field(ge=LON_RANGE[0], le=LON_RANGE[1])] = None
+    lat: Annotated[float | None, Field(strict=True, ge=LAT_RANGE[0], le=LAT_RANGE[1])] = None
+    lon: Annotated[float | None, Field(strict=True, ge=LON_RANGE[0], le=LON_RANGE[1])] = None
 
     @model_validator(mode="after")
     def _pair(self):
@@ -70,6 +70,8 @@ class ReporterIn(_Body):
             return None
         import phonenumbers
 
+        if any(c.isalpha() for c in value):  # phonenumbers would read letters as keypad digits
+            raise ValueError("nomor telepon tidak valid / invalid phone number")
         try:
             number = phonenumbers.parse(value, "ID")
         except phonenumbers.NumberParseException:
@@ -89,7 +91,7 @@ class ReportIn(_Body):
     kind: Kind
     title: Annotated[str, Field(min_length=5, max_length=150)]
     description: Annotated[str, Field(min_length=10, max_length=5000)]
-    occurred_on: dt.date | None = None
+    occurred_on: Annotated[dt.date | None, Field(ge=dt.date(1945, 8, 17))] = None
     location: LocationIn
     agency_id: Id | None = None
     category_id: Id | None = None
@@ -99,9 +101,19 @@ class ReportIn(_Body):
     channel: Literal["web", "api", "mobile_app"] = "api"
 
 
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+
+
 class StaffReportIn(ReportIn):
     channel: Literal[CHANNELS]  # type: ignore[valid-type]
     received_at: AwareDatetime
+
+    @field_validator("received_at")
+    @classmethod
+    def _plausible(cls, value: dt.datetime) -> dt.datetime:
+        if value < EARLIEST:
+            raise ValueError("sebelum tahun 2000 / before the year 2000")
+        return value
 
 
 class DispatchIn(_Body):
@@ -208,10 +220,12 @@ def _field_message(error: dict) -> str:
     if kind in ("string_too_short", "string_too_long") and "ctx" in error:
         limit = error["ctx"].get("min_length", error["ctx"].get("max_length"))
         word = ("minimal", "at least") if kind == "string_too_short" else ("maksimal", "at most")
-        return f"{word[0]} {limit} karakter / {word[1]} {limit} characters"
+        return f"{word[0]} {limit} karakter / {word[1]} {limit} character{'s' if limit != 1 else ''}"
     if kind in ("greater_than_equal", "less_than_equal"):
-        bound = error.get("ctx", {})
-        return f"di luar rentang / out of range ({bound})"
+        ctx = error.get("ctx", {})
+        if "ge" in ctx:
+            return f"minimal {ctx['ge']} / at least {ctx['ge']}"
+        return f"maksimal {ctx['le']} / at most {ctx['le']}"
     if kind.startswith(("date", "datetime")):
         return "tanggal/waktu tidak valid (ISO 8601) / invalid date or time (ISO 8601)"
     if kind.startswith("float") or kind.startswith("int"):

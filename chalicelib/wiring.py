@@ -42,9 +42,11 @@ transaction_hooks: list = []
 
 def deps() -> Deps:
     from .adapters.store import DynamoReports
+    from .services.notifications import NotificationHook
 
-    return Deps(reports=DynamoReports(transaction_hooks), directory=directory(),
-                settings=settings_repo(), regions=regions_module)
+    notify = NotificationHook(directory(), now)
+    reports = DynamoReports([*transaction_hooks, notify], after_commit=[notify.after_commit])
+    return Deps(reports=reports, directory=directory(), settings=settings_repo(), regions=regions_module)
 
 
 _verifier = None

@@ -16,7 +16,7 @@ from chalicelib import config, wiring
 from chalicelib.adapters import auth
 from chalicelib.adapters.cognito_setup import create_staff_user, create_user_pool
 from chalicelib.adapters.store import create_tables
-from chalicelib.demo import load_demo_data
+from chalicelib.demo import load_demo_data, load_demo_staff
 from chalicelib.services import calendar as calendar_service
 from devtools.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
 
@@ -78,6 +78,8 @@ def start_platform(now: dt.datetime) -> Platform:
         result = cognito.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
                                        AuthParameters={"USERNAME": account.username, "PASSWORD": DEMO_PASSWORD})
         platform.tokens[account.username] = result["AuthenticationResult"]["IdToken"]
+    load_demo_staff(DEMO_ACCOUNTS)
+    boto3.client("ses", region_name="ap-southeast-3").verify_domain_identity(Domain="lapor.example.go.id")
     return platform
 
 

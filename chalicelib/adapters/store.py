@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Iterator
 
+from aws_lambda_powertools import Logger
 from pynamodb.attributes import (
     BooleanAttribute,
     ListAttribute,
@@ -29,7 +30,11 @@ from ..config import settings
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import Status
 from ..domain.query import ListQuery
+from ..domain.staff import Assignment, StaffMember
 from ..domain.report import AgencyRef, Event, Location, Report, Reporter, UnitRef, Visibility
+
+
+logger = Logger(child=True)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -125,15 +130,27 @@ class EventModel(Model):
 
 
 class DirectoryModel(Model):
+    """Reference rows by kind: "agency", "category", "staff" (by username), "staff#<role>#<scope>"
+    (who holds a role where), "assignment#<unit_id>" (liaison officers' periods, by start date)."""
+
     Meta = _meta("directory")
 
-    kind = UnicodeAttribute(hash_key=True)  # "agency" | "category"
+    kind = UnicodeAttribute(hash_key=True)
     id = UnicodeAttribute(range_key=True)
     name = UnicodeAttribute()
     name_en = UnicodeAttribute(null=True)
     province_code = UnicodeAttribute(null=True)
     regency_code = UnicodeAttribute(null=True)
     units = ListAttribute(of=MapAttribute, default=list)
+    username = UnicodeAttribute(null=True)
+    role = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    agency_id = UnicodeAttribute(null=True)
+    unit_id = UnicodeAttribute(null=True)
+    start = UnicodeAttribute(null=True)
+    end = UnicodeAttribute(null=True)
+    decree = UnicodeAttribute(null=True)
 
 
 class SettingModel(Model):
@@ -153,7 +170,9 @@ MODELS: tuple[type[Model], ...] = (ReportModel, EventModel, DirectoryModel, Sett
 
 def create_tables() -> None:
     """Creates every table the app uses if missing (local run and tests; infra/ does it in AWS)."""
-    for model in MODELS:
+    from .outbox import OutboxModel
+
+    for model in (*MODELS, OutboxModel):
         if not model.exists():
             model.create_table(wait=True)
     _create_idempotency_table()
@@ -179,9 +198,12 @@ def _create_idempotency_table() -> None:
 _BODY_FIELDS = (
     "access_code_hash", "title", "description", "requested_agency_id", "anonymous",
     "field_inspection", "archive_reason", "rating", "ombudsman_referred", "deadlines",
-    "deadline_calendar", "stage_done", "paused_remaining", "created_by",
+    "deadline_calendars", "stage_done", "paused_remaining", "created_by", "done_tasks",
 )
 _BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at")
+
+
+DUE_BUCKET = "due"  # one partition of the sparse index: only reports with a pending task are in it
 
 
 def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
@@ -200,6 +222,8 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.published = report.published
     m.confidential = report.confidential
     m.received_at = _iso(report.received_at)
+    m.next_action_at = _iso(report.next_action_at)
+    m.due_bucket = DUE_BUCKET if report.next_action_at else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
     body.update({k: _iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
@@ -228,9 +252,12 @@ def from_model(m: ReportModel) -> Report:
         confidential=m.confidential,
         overdue=m.overdue,
         version=m.version or 0,
-        **{k: body.get(k) for k in _BODY_FIELDS if k not in ("deadlines", "stage_done")},
+        **{k: body.get(k) for k in _BODY_FIELDS if k not in ("deadlines", "stage_done", "done_tasks", "deadline_calendars")},
         deadlines=dict(body.get("deadlines") or {}),
+        deadline_calendars=dict(body.get("deadline_calendars") or {}),
         stage_done=dict(body.get("stage_done") or {}),
+        done_tasks=list(body.get("done_tasks") or []),
+        next_action_at=_from_iso(m.next_action_at),
         **{k: _from_iso(body.get(k)) for k in _BODY_TIMES},
     )
 
@@ -269,8 +296,9 @@ class DynamoReports:
     version), its new events (each put only if absent: history is append-only) and whatever the
     hooks add."""
 
-    def __init__(self, hooks: Iterable[TransactionHook] = ()):
+    def __init__(self, hooks: Iterable[TransactionHook] = (), after_commit: Iterable[Callable[[], None]] = ()):
         self.hooks = list(hooks)
+        self.after_commit = list(after_commit)
         self._loaded: dict[str, tuple[ReportModel, Report]] = {}
 
     def get(self, tracking_id: str) -> Report:
@@ -281,6 +309,11 @@ class DynamoReports:
         report = from_model(model)
         self._loaded[tracking_id] = (model, from_model(model))
         return report
+
+    def adopt(self, report: Report) -> None:
+        """Takes a report read through an index (the sweep) as loaded: its version still guards
+        the write, so a stale index copy simply loses with a Conflict."""
+        self._loaded[report.tracking_id] = (to_model(report), report)
 
     def events(self, tracking_id: str) -> list[Event]:
         return [_event(m) for m in EventModel.query(tracking_id, scan_index_forward=True)]
@@ -318,7 +351,13 @@ class DynamoReports:
             raise
         report.version = model.version
         report.new_events = []
+        report.new_notices = []
         self._loaded[report.tracking_id] = (model, from_model(model))
+        for callback in self.after_commit:
+            try:
+                callback()
+            except Exception:  # noqa: BLE001 - the change is committed; the sweep retries the rest
+                logger.exception("after-commit step failed", extra={"tracking_id": report.tracking_id})
 
     def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
         return _run_list(query, limit, cursor)
@@ -462,6 +501,46 @@ class DynamoDirectory:
         DirectoryModel("category", category_id, name=name, name_en=name_en).save()
 
 
+    # ---- staff and assignments --------------------------------------------------------------
+    def put_staff(self, member: StaffMember) -> None:
+        """Two rows: by username, and under its role and scope so recipients are one Query."""
+        fields = dict(name=member.name, username=member.username, role=member.role, email=member.email,
+                      phone=member.phone, agency_id=member.agency_id, unit_id=member.unit_id,
+                      province_code=member.province_code)
+        previous = self.staff(member.username)
+        with TransactWrite(connection=DirectoryModel._get_connection().connection) as txn:
+            if previous is not None and (previous.role, previous.scope) != (member.role, member.scope):
+                txn.delete(DirectoryModel(f"staff#{previous.role}#{previous.scope}", previous.username))
+            txn.save(DirectoryModel("staff", member.username, **fields))
+            txn.save(DirectoryModel(f"staff#{member.role}#{member.scope}", member.username, **fields))
+
+    def staff(self, username: str) -> StaffMember | None:
+        try:
+            return _staff(DirectoryModel.get("staff", username))
+        except DoesNotExist:
+            return None
+
+    def staff_with_role(self, role: str, scope: str) -> list[StaffMember]:
+        return [_staff(m) for m in DirectoryModel.query(f"staff#{role}#{scope}")]
+
+    def assignments(self, unit_id: str) -> list[Assignment]:
+        return [
+            Assignment(unit_id=unit_id, username=m.username, start=dt.date.fromisoformat(m.start),
+                       end=dt.date.fromisoformat(m.end) if m.end else None, decree=m.decree)
+            for m in DirectoryModel.query(f"assignment#{unit_id}")
+        ]
+
+    def put_assignment(self, a: Assignment) -> None:
+        DirectoryModel(f"assignment#{a.unit_id}", a.id, name=a.username, username=a.username,
+                       unit_id=a.unit_id, start=a.start.isoformat(),
+                       end=a.end.isoformat() if a.end else None, decree=a.decree).save()
+
+
+def _staff(m: DirectoryModel) -> StaffMember:
+    return StaffMember(username=m.username, name=m.name, role=m.role, email=m.email, phone=m.phone,
+                       agency_id=m.agency_id, unit_id=m.unit_id, province_code=m.province_code)
+
+
 def _agency(m: DirectoryModel) -> AgencyRef:
     units = tuple(
         UnitRef(id=u["id"], agency_id=m.id, name=u["name"])
@@ -508,6 +587,14 @@ class DynamoSettings:
             if "ConditionalCheckFailed" in str(exc):
                 return False
             raise
+
+
+def due_reports(now: dt.datetime, limit: int | None = None) -> Iterator[Report]:
+    """The sweep's read: reports whose next task is due, oldest first, from the sparse index.
+    Reads only what is due (plus one index page boundary), whatever the number of open reports."""
+    for m in ReportModel.by_next_action.query(DUE_BUCKET, ReportModel.next_action_at <= _iso(now),
+                                              limit=limit, page_size=100):
+        yield from_model(m)
 
 
 def iter_all_reports() -> Iterator[Report]:

@@ -76,6 +76,15 @@ class WorkingCalendar:
     def next_working_day(self, day: dt.date) -> dt.date:
         return self.add_working_days(day, 1)
 
+    def working_day_before(self, day: dt.date, n: int) -> dt.date:
+        """The n-th working day before `day` (for reminders ahead of a deadline)."""
+        counted = 0
+        while counted < n:
+            day -= dt.timedelta(days=1)
+            if self.is_working_day(day):
+                counted += 1
+        return day
+
 
 def indonesian_official_days(year: int) -> list[dt.date]:
     """National holidays and cuti bersama (SKB 3 Menteri) as the `holidays` package carries them."""

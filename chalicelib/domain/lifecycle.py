@@ -52,6 +52,7 @@ class Action(str, enum.Enum):
     AUTO_COMPLETE = "auto_complete"
     SET_FIELD_INSPECTION = "set_field_inspection"
     REFER_OMBUDSMAN = "refer_ombudsman"
+    MARK_OVERDUE = "mark_overdue"
 
 
 # Actions staff send to POST /staff/reports/{id}/actions.
@@ -106,7 +107,9 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     (S.AWAITING_REPORTER, A.REJECT): _row(S.IN_PROGRESS, R.REPORTER),
     (S.AWAITING_REPORTER, A.AUTO_COMPLETE): _row(S.COMPLETED, R.SYSTEM),
     **{(s, A.SET_FIELD_INSPECTION): _row(s, AGENCY, LIAISON) for s in HANDLING},
-    **{(s, A.REFER_OMBUDSMAN): _row(s, R.SYSTEM) for s in (*HANDLING, S.AWAITING_REPORTER)},
+    # The clock's own moves: flags plus a history event, never a status change.
+    **{(s, A.REFER_OMBUDSMAN): _row(s, R.SYSTEM) for s in Status if s not in CLOSED},
+    **{(s, A.MARK_OVERDUE): _row(s, R.SYSTEM) for s in (S.SUBMITTED, *HANDLING)},
 }
 
 _ROLES_BY_ACTION: dict[Action, frozenset[Role]] = {}

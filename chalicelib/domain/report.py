@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calendar import to_wib_date
+from .deadlines import Task, all_tasks, due_tasks, next_action_at
 from .errors import InvalidInput
 from .lifecycle import CLOSED, Action, Status, guard
+from .roles import SYSTEM as SYSTEM_PRINCIPAL
 from .roles import Principal, Role
 from .sla import DeadlineCalculator, completion_key
 
@@ -64,6 +66,17 @@ class Event:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A message the clock owes someone about this report (reminder, breach, escalation),
+    turned into outbox rows in the same transaction as the report's change."""
+
+    kind: str
+    stage: str | None
+    due: dt.date | None
+    key: str
+
+
 @dataclass
 class Report:
     tracking_id: str
@@ -95,12 +108,15 @@ class Report:
     overdue: bool = False
     ombudsman_referred: bool = False
     deadlines: dict[str, str] = field(default_factory=dict)
-    deadline_calendar: str | None = None
+    deadline_calendars: dict[str, str] = field(default_factory=dict)
     stage_done: dict[str, str] = field(default_factory=dict)
     paused_remaining: int | None = None
     created_by: str = "reporter"
+    done_tasks: list[str] = field(default_factory=list)
+    next_action_at: dt.datetime | None = None
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
+    new_notices: list["Notice"] = field(default_factory=list, repr=False)
 
     # ---- reading -------------------------------------------------------------------------
     def deadline(self, stage: str) -> dt.date | None:
@@ -130,7 +146,7 @@ class Report:
 
     def _set_deadline(self, stage: str, day: dt.date, calc: DeadlineCalculator) -> None:
         self.deadlines[stage] = day.isoformat()
-        self.deadline_calendar = calc.calendar.version
+        self.deadline_calendars[stage] = calc.calendar.version
         self.stage_done.pop(stage, None)
 
     def _done(self, stage: str, now: dt.datetime) -> None:
@@ -166,12 +182,45 @@ class Report:
         else:
             self._record(principal, Action.SUBMIT, Status.SUBMITTED, now, channel=self.channel)
             self._set_deadline("verification", calc.due(to_wib_date(clock), "verification", None, self.category_id), calc)
+        self._schedule(calc)
 
     def apply(self, principal: Principal, action: Action, now: dt.datetime,
               calc: DeadlineCalculator, **params: Any) -> None:
         """Every change goes through the lifecycle guard, then its own handler."""
         to = guard(self.status, action, principal.role)
         getattr(self, f"_on_{action.value}")(principal, to, now, calc, **params)
+        self._schedule(calc)
+
+    def _schedule(self, calc: DeadlineCalculator) -> None:
+        """Keeps the sweep's index pointing at this report's next due task, and forgets tasks
+        of deadlines that no longer exist."""
+        current = {t.key for t in all_tasks(self, calc.calendar)}
+        self.done_tasks = [k for k in self.done_tasks if k in current]
+        self.next_action_at = next_action_at(self, calc.calendar)
+
+    def run_due_tasks(self, now: dt.datetime, calc: DeadlineCalculator) -> list[Task]:
+        """The sweep's work on one report: each due task once, in time order. A task that
+        closes the report ends the run (later tasks belonged to the old state)."""
+        done: list[Task] = []
+        for task in due_tasks(self, calc.calendar, now):
+            if task.kind in ("remind", "escalate"):
+                self.new_notices.append(Notice(task.kind, task.stage, task.due, task.key))
+            elif task.kind == "breach":
+                if not self.overdue:
+                    self.apply(SYSTEM_PRINCIPAL, Action.MARK_OVERDUE, now, calc, stage=task.stage)
+                self.new_notices.append(Notice("breach", task.stage, task.due, task.key))
+            elif task.kind == "refer_ombudsman":
+                self.apply(SYSTEM_PRINCIPAL, Action.REFER_OMBUDSMAN, now, calc)
+            elif task.kind == "auto_complete":
+                self.apply(SYSTEM_PRINCIPAL, Action.AUTO_COMPLETE, now, calc)
+            elif task.kind == "auto_archive":
+                self.apply(SYSTEM_PRINCIPAL, Action.AUTO_ARCHIVE, now, calc)
+            self.done_tasks.append(task.key)
+            done.append(task)
+            if self.status in CLOSED:
+                break
+        self._schedule(calc)
+        return done
 
     # One handler per action. Each records exactly one event.
     def _on_dispatch(self, p, to, now, calc, agency: "AgencyRef", message: str | None = None):
@@ -190,7 +239,8 @@ class Report:
         due = self.deadline("verification")
         self.paused_remaining = max(1, calc.calendar.working_days_between(today, due)) if due else None
         self._set_deadline("clarification", calc.due(today, "clarification", None, self.category_id), calc)
-        self._record(p, Action.POSTPONE, to, now, message, Visibility.PUBLIC)
+        # The request for clarification is for the reporter; it may name them.
+        self._record(p, Action.POSTPONE, to, now, message, Visibility.REPORTER)
 
     def _on_clarify(self, p, to, now, calc, message: str):
         """The verification clock stood still while postponed: it resumes with the days it had left."""
@@ -286,6 +336,10 @@ class Report:
     def _on_refer_ombudsman(self, p, to, now, calc):
         self.ombudsman_referred = True
         self._record(p, Action.REFER_OMBUDSMAN, to, now, None, Visibility.PUBLIC)
+
+    def _on_mark_overdue(self, p, to, now, calc, stage: str):
+        self.overdue = True
+        self._record(p, Action.MARK_OVERDUE, to, now, None, Visibility.STAFF, stage=stage)
 
 
 def _plain(value: Any) -> Any:

@@ -127,7 +127,7 @@ def staff_view(report: Report, events: list[Event], principal: Principal, direct
         "requested_agency_id": report.requested_agency_id,
         "field_inspection": report.field_inspection,
         "reporter": reporter_identity(principal, report),
-        "deadline_calendar": report.deadline_calendar,
+        "deadline_calendars": dict(report.deadline_calendars),
         "stage_done": dict(report.stage_done),
         "dispatched_at": _iso(report.dispatched_at),
         "first_response_at": _iso(report.first_response_at),

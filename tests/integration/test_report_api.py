@@ -44,7 +44,8 @@ def test_a_report_walks_from_submission_to_completion(api, platform):
     assert [h["action"] for h in full["history"]] == [
         "submit", "dispatch", "assign", "respond", "reply", "final_answer", "accept"]
     assert full["stage_done"].keys() >= {"verification", "agency_review", "first_response", "completion"}
-    assert full["deadline_calendar"].startswith("holidays-")
+    assert set(full["deadline_calendars"]) == set(full["deadlines"])
+    assert all(v.startswith("holidays-") for v in full["deadline_calendars"].values())
 
 
 def test_public_view_never_carries_reporter_identity(api):

@@ -204,10 +204,10 @@ def test_dispatching_to_the_agency_already_holding_the_report_is_refused():
     assert report.new_events == [] and report.status == S.DISPATCHED
 
 
-def test_postpone_asks_the_reporter_publicly_and_starts_the_clarification_clock():
+def test_postpone_asks_the_reporter_privately_and_starts_the_clarification_clock():
     report = act(report_in(S.SUBMITTED), CENTRAL, A.POSTPONE, wib(2024, 12, 3), message="Lokasi kurang jelas")
     event = only_event(report)
-    assert (event.visibility, event.message, event.data) == (Visibility.PUBLIC, "Lokasi kurang jelas", {})
+    assert (event.visibility, event.message, event.data) == (Visibility.REPORTER, "Lokasi kurang jelas", {})
     assert report.status == S.POSTPONED and "clarification" in report.deadlines
     assert report.paused_remaining == 2
 

@@ -1,0 +1,41 @@
+"""Sends one outbox row through SES (e-mail), SNS (SMS) or an SNS topic (the SIMPeL connector)."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ..config import settings
+
+
+@lru_cache(maxsize=None)
+def _client(service: str):
+    import boto3
+
+    return boto3.client(service, region_name=settings().region)
+
+
+def clients_reset() -> None:
+    _client.cache_clear()
+
+
+def send(item) -> str | None:
+    if item.channel == "email":
+        body = {"Text": {"Data": item.text, "Charset": "UTF-8"}}
+        if item.html:
+            body["Html"] = {"Data": item.html, "Charset": "UTF-8"}
+        answer = _client("ses").send_email(
+            Source=settings().ses_sender,
+            Destination={"ToAddresses": [item.recipient]},
+            Message={"Subject": {"Data": item.subject or "LAPOR", "Charset": "UTF-8"}, "Body": body},
+        )
+        return answer.get("MessageId")
+    if item.channel == "sms":
+        answer = _client("sns").publish(
+            PhoneNumber=item.recipient, Message=item.text,
+            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+        )
+        return answer.get("MessageId")
+    if item.channel == "topic":
+        answer = _client("sns").publish(TopicArn=item.recipient, Message=item.text,
+                                        Subject=(item.subject or "LAPOR")[:100])
+        return answer.get("MessageId")
+    raise ValueError(f"unknown channel {item.channel}")

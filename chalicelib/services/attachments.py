@@ -1,0 +1,166 @@
+"""Attachment use cases: reserve an upload, check what arrived, list with short-lived links.
+
+The reporter proves themselves with the access code, as for replies; reading follows the rules
+of the report itself (public when published and not confidential, otherwise reporter or staff).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+from ..domain.access import require_scope
+from ..domain.attachments import (
+    MAX_BYTES,
+    MAX_PER_REPORT,
+    SNIFF_BYTES,
+    STORED,
+    Attachment,
+    check_stored,
+    check_upload,
+    too_many,
+)
+from ..domain.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
+from ..domain.lifecycle import CLOSED
+from ..domain.roles import Principal
+from .reports import Deps, load_for_reporter
+
+UPLOAD_SECONDS = 10 * 60
+# A pending upload holds its slot a little longer than its presigned POST lives.
+RESERVATION = dt.timedelta(seconds=UPLOAD_SECONDS + 5 * 60)
+LINK_SECONDS = {"public": 5 * 60, "reporter": 5 * 60, "staff": 15 * 60}
+
+
+class Records(Protocol):
+    def list(self, tracking_id: str) -> list[Attachment]: ...
+    def get(self, tracking_id: str, attachment_id: str) -> Attachment | None: ...
+    def add_pending(self, a: Attachment, expires_at: dt.datetime) -> None: ...
+    def keep(self, a: Attachment, limit: int) -> None: ...
+    def delete(self, tracking_id: str, attachment_id: str) -> None: ...
+
+
+class Blobs(Protocol):
+    def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> dict: ...
+    def size(self, key: str) -> int | None: ...
+    def first_bytes(self, key: str, count: int) -> bytes: ...
+    def mark_kept(self, key: str) -> None: ...
+    def delete(self, key: str) -> None: ...
+    def download_url(self, key: str, filename: str, content_type: str, expires_in: int) -> str: ...
+
+
+@dataclass
+class Files:
+    records: Records
+    blobs: Blobs
+
+
+def _reporter_report(deps: Deps, tracking_id: str, access_code: str | None):
+    if not access_code:
+        raise Forbidden("Kode akses wajib diisi (header X-Access-Code)",
+                        "The access code is required (X-Access-Code header)")
+    report, _ = load_for_reporter(deps, tracking_id, access_code)
+    if report.status in CLOSED:
+        raise InvalidTransition("Laporan sudah ditutup; lampiran tidak dapat ditambahkan",
+                                "The report is closed; attachments can no longer be added")
+    return report
+
+
+def request_upload(deps: Deps, files: Files, tracking_id: str, access_code: str | None, filename: str,
+                   content_type: str, size: int, now: dt.datetime) -> dict[str, Any]:
+    """Reserves a slot and answers a presigned POST for exactly this type and at most 10 MB."""
+    report = _reporter_report(deps, tracking_id, access_code)
+    name = check_upload(filename, content_type, size)
+    taken = [a for a in files.records.list(report.tracking_id)
+             if a.state == STORED or a.created_at + RESERVATION > now]
+    if len(taken) >= MAX_PER_REPORT:
+        raise too_many()
+    attachment = Attachment(tracking_id=report.tracking_id, attachment_id=uuid.uuid4().hex, filename=name,
+                            content_type=content_type, size=size, state="pending", created_at=now)
+    files.records.add_pending(attachment, expires_at=now + RESERVATION + dt.timedelta(days=1))
+    return {
+        "attachment_id": attachment.attachment_id,
+        "filename": name,
+        "upload": files.blobs.presign_upload(attachment.key, content_type, MAX_BYTES, UPLOAD_SECONDS),
+        "max_bytes": MAX_BYTES,
+        "expires_at": (now + dt.timedelta(seconds=UPLOAD_SECONDS)).isoformat(),
+    }
+
+
+def complete_upload(deps: Deps, files: Files, tracking_id: str, attachment_id: str, access_code: str | None,
+                    now: dt.datetime) -> dict[str, Any]:
+    """Keeps the uploaded object only if its bytes are an accepted type within the size limit;
+    otherwise deletes object and record, so nothing half-saved remains."""
+    report = _reporter_report(deps, tracking_id, access_code)
+    attachment = files.records.get(report.tracking_id, attachment_id)
+    if attachment is None:
+        raise NotFound("Lampiran tidak ditemukan", "Attachment not found")
+    if attachment.state == STORED:
+        return describe(files, attachment, "reporter")
+    size = files.blobs.size(attachment.key)
+    head = files.blobs.first_bytes(attachment.key, SNIFF_BYTES) if size else b""
+    try:
+        kind = check_stored(size, head)
+    except InvalidInput:
+        if size is not None:
+            _discard(files, attachment)
+        raise
+    kept = replace(attachment, content_type=kind, size=size, state=STORED, stored_at=now)
+    files.blobs.mark_kept(kept.key)
+    try:
+        files.records.keep(kept, MAX_PER_REPORT)
+    except InvalidInput:  # the report already holds the maximum
+        _discard(files, attachment)
+        raise
+    except Conflict:  # a parallel call kept it first
+        again = files.records.get(report.tracking_id, attachment_id)
+        if again is None or again.state != STORED:
+            raise
+        kept = again
+    return describe(files, kept, "reporter")
+
+
+def _discard(files: Files, attachment: Attachment) -> None:
+    files.blobs.delete(attachment.key)
+    files.records.delete(attachment.tracking_id, attachment.attachment_id)
+
+
+def describe(files: Files, a: Attachment, audience: str) -> dict[str, Any]:
+    seconds = LINK_SECONDS[audience]
+    return {
+        "id": a.attachment_id,
+        "filename": a.filename,
+        "content_type": a.content_type,
+        "size": a.size,
+        "uploaded_at": a.stored_at.isoformat() if a.stored_at else None,
+        "url": files.blobs.download_url(a.key, a.filename, a.content_type, seconds),
+        "url_expires_in": seconds,
+    }
+
+
+def stored(files: Files, tracking_id: str, audience: str) -> list[dict[str, Any]]:
+    return [describe(files, a, audience) for a in files.records.list(tracking_id) if a.state == STORED]
+
+
+def public_list(deps: Deps, files: Files, tracking_id: str, access_code: str | None) -> list[dict[str, Any]]:
+    """Same rule as the tracking page: published and not confidential, or the reporter's code."""
+    report, as_reporter = load_for_reporter(deps, tracking_id, access_code)
+    return stored(files, report.tracking_id, "reporter" if as_reporter else "public")
+
+
+def staff_list(deps: Deps, files: Files, principal: Principal, tracking_id: str) -> list[dict[str, Any]]:
+    report = deps.reports.get(tracking_id)
+    require_scope(principal, report)
+    return stored(files, report.tracking_id, "staff")
+
+
+def default_files() -> Files:
+    from ..adapters.attachments import DynamoAttachments, S3Files
+
+    return Files(DynamoAttachments(), S3Files())
+
+
+def attachments_for(tracking_id: str, audience: str) -> list[dict[str, Any]]:
+    """For views: the kept files of a report the caller has already been allowed to see.
+    audience: "public", "reporter" or "staff" (sets the links' lifetime)."""
+    return stored(default_files(), tracking_id, audience)

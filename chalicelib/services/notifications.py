@@ -1,0 +1,254 @@
+"""Who is told what, and in which words. Turns a report's recorded events and the clock's
+notices into outbox messages, written in the same transaction as the change."""
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import string
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..adapters import outbox
+from ..config import settings
+from ..domain.calendar import to_wib_date
+from ..domain.lifecycle import Status
+from ..domain.report import Event, Notice, Report
+from ..domain.staff import StaffMember, on_duty
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+SMS_LIMIT = 160
+STAGE_LABELS = {
+    "verification": ("verifikasi", "verification"),
+    "agency_review": ("telaah instansi", "agency review"),
+    "first_response": ("tanggapan pertama", "first response"),
+    "completion": ("penyelesaian", "completion"),
+}
+# GSM 03.38 basic character set: what one SMS segment of 160 characters may hold.
+GSM7 = set(
+    "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    "ÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
+)
+SIMPEL_SCHEMA = "lapor.ombudsman_referral.v1"
+
+
+@lru_cache(maxsize=None)
+def template(name: str) -> dict[str, string.Template]:
+    sections: dict[str, list[str]] = {}
+    current = None
+    for line in (TEMPLATES / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("[") and line.endswith("]") and line[1:-1] in ("subject", "text", "html", "sms"):
+            current = line[1:-1]
+            sections[current] = []
+        elif current:
+            sections[current].append(line)
+    return {k: string.Template("\n".join(v).strip()) for k, v in sections.items()}
+
+
+def is_gsm7(text: str) -> bool:
+    return all(c in GSM7 for c in text)
+
+
+def _sms_safe(value: str) -> str:
+    """Replaces what GSM-7 cannot carry, so an SMS stays one 160-character segment."""
+    return "".join(c if c in GSM7 else "?" for c in value)
+
+
+def render(name: str, values: dict[str, Any]) -> dict[str, str]:
+    t = template(name)
+    plain = {k: str(v) for k, v in values.items()}
+    escaped = {k: html.escape(v) for k, v in plain.items()}
+    sms = t["sms"].substitute({k: _sms_safe(v) for k, v in plain.items()})
+    return {
+        "subject": t["subject"].substitute(plain).replace("\n", " ")[:200],
+        "text": t["text"].substitute(plain),
+        "html": t["html"].substitute(escaped),
+        "sms": sms[:SMS_LIMIT],  # templates are tested to fit; this only guards odd values
+    }
+
+
+def _date(day: dt.date | str | None) -> str:
+    if day is None:
+        return "-"
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return day.strftime("%d-%m-%Y")
+
+
+def track_url(report: Report) -> str:
+    origin = settings().public_origin or "https://lapor.example.go.id"
+    return f"{origin}/track?id={report.tracking_id}"
+
+
+def _base_values(report: Report, directory) -> dict[str, Any]:
+    agency = directory.agency(report.agency_id) if report.agency_id else None
+    return {"tracking_id": report.tracking_id, "title": report.title, "agency": agency.name if agency else "-",
+            "track_url": track_url(report), "message": "", "due": "-", "name": "", "unit": "-",
+            "stage_id": "", "stage_en": "", "days_left": ""}
+
+
+def _to_person(person: StaffMember, key: str, name: str, values: dict, tracking_id: str | None) -> list[outbox.Message]:
+    rendered = render(name, {**values, "name": person.name})
+    out = []
+    if person.email:
+        out.append(outbox.Message(f"{key}|{person.username}|email", "email", person.email, rendered["text"],
+                                  tracking_id, rendered["subject"], rendered["html"]))
+    if person.phone:
+        out.append(outbox.Message(f"{key}|{person.username}|sms", "sms", person.phone, rendered["sms"], tracking_id))
+    return out
+
+
+def _to_reporter(report: Report, key: str, name: str, values: dict) -> list[outbox.Message]:
+    rendered = render(name, {**values, "name": report.reporter.name})
+    out = []
+    if report.reporter.email:
+        out.append(outbox.Message(f"{key}|reporter|email", "email", report.reporter.email, rendered["text"],
+                                  report.tracking_id, rendered["subject"], rendered["html"]))
+    if report.reporter.phone:
+        out.append(outbox.Message(f"{key}|reporter|sms", "sms", report.reporter.phone, rendered["sms"],
+                                  report.tracking_id))
+    return out
+
+
+# ---- who ------------------------------------------------------------------------------------------
+def central_admins(directory) -> list[StaffMember]:
+    return directory.staff_with_role("central_admin", "all")
+
+
+def agency_admins(directory, agency_id: str | None) -> list[StaffMember]:
+    return directory.staff_with_role("agency_admin", agency_id) if agency_id else []
+
+
+def liaison_on_duty(directory, unit_id: str, day: dt.date) -> list[StaffMember]:
+    people = [directory.staff(a.username) for a in on_duty(directory.assignments(unit_id), day)]
+    return [p for p in people if p is not None]
+
+
+def stage_holders(directory, report: Report, day: dt.date) -> list[StaffMember]:
+    """The person responsible for the report's current stage on that day. A unit with nobody
+    on duty falls to its agency admin, so rotation never orphans a report."""
+    if report.status == Status.SUBMITTED:
+        return central_admins(directory)
+    if report.status in (Status.ASSIGNED, Status.IN_PROGRESS) and report.unit_id:
+        return liaison_on_duty(directory, report.unit_id, day) or agency_admins(directory, report.agency_id)
+    return agency_admins(directory, report.agency_id)
+
+
+def provincial_admins(directory, report: Report) -> list[StaffMember]:
+    provinces = {report.location.province_code, report.agency_province_code} - {None}
+    return [p for code in sorted(provinces) for p in directory.staff_with_role("provincial_admin", code)]
+
+
+def _unique(people: Iterable[StaffMember]) -> list[StaffMember]:
+    seen, out = set(), []
+    for p in people:
+        if p.username not in seen:
+            seen.add(p.username)
+            out.append(p)
+    return out
+
+
+# ---- what ------------------------------------------------------------------------------------------
+REPORTER_EVENTS = {
+    "dispatch": ("reporter_dispatched", "completion"),
+    "respond": ("reporter_follow_up", None),
+    "final_answer": ("reporter_final_answer", "reporter_reply"),
+    "accept": ("reporter_completed", None),
+    "auto_complete": ("reporter_completed", None),
+    "postpone": ("reporter_postponed", "clarification"),
+    "refer_ombudsman": ("reporter_ombudsman", None),
+}
+
+
+def messages_for_event(directory, report: Report, event: Event) -> list[outbox.Message]:
+    key = f"{report.tracking_id}|{event.action}@{event.at.isoformat()}"
+    values = _base_values(report, directory)
+    out: list[outbox.Message] = []
+    if event.action in REPORTER_EVENTS and not (event.action == "dispatch" and event.from_status is None):
+        name, due_stage = REPORTER_EVENTS[event.action]
+        values.update(message=event.message or "", due=_date(report.deadlines.get(due_stage)) if due_stage else "-")
+        out += _to_reporter(report, key, name, values)
+    if event.action == "submit" and report.status == Status.DISPATCHED:
+        values.update(due=_date(report.deadlines.get("completion")))
+        out += _to_reporter(report, key, "reporter_dispatched", values)
+    if event.action == "refer_ombudsman" and settings().ombudsman_topic_arn:
+        out.append(outbox.Message(f"{key}|simpel", "topic", settings().ombudsman_topic_arn,
+                                  json.dumps(simpel_payload(report, directory, event.at)),
+                                  report.tracking_id, f"LAPOR referral {report.tracking_id}"))
+    if event.action == "assign" and report.unit_id:
+        day = to_wib_date(event.at)
+        if not liaison_on_duty(directory, report.unit_id, day):
+            agency = directory.agency(report.agency_id)
+            unit = agency.unit(report.unit_id) if agency else None
+            values.update(unit=unit.name if unit else report.unit_id)
+            for person in agency_admins(directory, report.agency_id):
+                out += _to_person(person, key, "officer_unassigned", values, report.tracking_id)
+    return out
+
+
+def simpel_payload(report: Report, directory, at: dt.datetime) -> dict[str, Any]:
+    """The SIMPeL connector's message (README, "Ombudsman referral"). No reporter identity."""
+    agency = directory.agency(report.agency_id) if report.agency_id else None
+    return {
+        "schema": SIMPEL_SCHEMA,
+        "tracking_id": report.tracking_id,
+        "referred_at": at.isoformat(),
+        "received_at": report.received_at.isoformat(),
+        "dispatched_at": report.dispatched_at.isoformat() if report.dispatched_at else None,
+        "kind": report.kind,
+        "category_id": report.category_id,
+        "title": report.title,
+        "status": report.status.value,
+        "agency": {"id": agency.id, "name": agency.name} if agency else None,
+        "location": {"province_code": report.location.province_code, "regency_code": report.location.regency_code},
+        "deadlines": dict(report.deadlines),
+        "confidential": report.confidential,
+        "public_url": None if report.confidential else track_url(report),
+    }
+
+
+def messages_for_notice(directory, report: Report, notice: Notice, now: dt.datetime) -> list[outbox.Message]:
+    day = to_wib_date(now)
+    key = f"{report.tracking_id}|{notice.key}"
+    stage_id, stage_en = STAGE_LABELS.get(notice.stage or "", (notice.stage or "", notice.stage or ""))
+    values = {**_base_values(report, directory), "stage_id": stage_id, "stage_en": stage_en,
+              "due": _date(notice.due)}
+    if notice.kind == "remind":
+        left = (notice.due - day).days if notice.due else 0
+        values["days_left"] = "hari ini / today" if left <= 0 else f"{left} hari lagi / in {left} days"
+        people, name = stage_holders(directory, report, day), "officer_reminder"
+    elif notice.kind == "breach":
+        people = central_admins(directory) if notice.stage == "verification" else agency_admins(directory, report.agency_id)
+        name = "officer_breach"
+    elif notice.kind == "escalate":
+        people, name = central_admins(directory) + provincial_admins(directory, report), "officer_escalation"
+    else:
+        return []
+    return [m for p in _unique(people) for m in _to_person(p, key, name, values, report.tracking_id)]
+
+
+def messages_for_change(directory, report: Report, events: list[Event], now: dt.datetime) -> list[outbox.Message]:
+    out = [m for e in events for m in messages_for_event(directory, report, e)]
+    out += [m for n in report.new_notices for m in messages_for_notice(directory, report, n, now)]
+    return out
+
+
+class NotificationHook:
+    """Per request: adds outbox rows to each report transaction, then sends them after commit."""
+
+    def __init__(self, directory, now_fn):
+        self.directory, self.now_fn = directory, now_fn
+        self.written: list[str] = []
+
+    def __call__(self, txn, before, after: Report, events: list[Event]) -> None:
+        now = self.now_fn()
+        messages = messages_for_change(self.directory, after, events, now)
+        self.written += outbox.add_to_transaction(txn, messages, now)
+        after.new_notices = []
+
+    def after_commit(self) -> None:
+        ids, self.written = self.written, []
+        if ids:
+            from ..adapters.notifier import send
+
+            outbox.deliver(ids, send, self.now_fn())
