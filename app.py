@@ -13,7 +13,7 @@ from chalicelib.adapters import regions as regions_data
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.lifecycle import Status
 from chalicelib.domain.report import CHANNELS, KINDS, Location, Reporter
-from chalicelib.http import Query, bearer_token, guarded, json_body, json_response, tracking_id
+from chalicelib.http import Query, guarded, json_body, json_response, staff_principal, tracking_id
 from chalicelib.services import admin, reports, views
 
 app = Chalice(app_name="lapor")
@@ -32,7 +32,7 @@ def correlation(event, get_response):
 
 
 def principal():
-    return wiring.token_verifier().verify(bearer_token(app.current_request))
+    return staff_principal(app.current_request)
 
 
 def _new_report(body: schemas.ReportIn, **extra) -> reports.NewReport:
@@ -277,3 +277,5 @@ from chalicelib.routes import web as web_routes  # noqa: E402
 app.register_blueprint(web_routes.bp)
 from chalicelib.routes import attachments as attachment_routes  # noqa: E402
 app.register_blueprint(attachment_routes.bp)
+from chalicelib.routes import officers as officer_routes  # noqa: E402
+app.register_blueprint(officer_routes.bp)

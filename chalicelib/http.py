@@ -134,3 +134,10 @@ def bearer_token(request) -> str:
         raise errors.Unauthenticated("Masuk diperlukan (Authorization: Bearer <token>)",
                                      "Sign-in required (Authorization: Bearer <token>)")
     return token.strip()
+
+
+def staff_principal(request):
+    """The signed-in staff member of this request (401 without a valid token)."""
+    from . import wiring
+
+    return wiring.token_verifier().verify(bearer_token(request))

@@ -46,39 +46,41 @@ class LocationIn(_Body):
         return self
 
 
+def normalise_email(value: str | None) -> str | None:
+    if value is None or value == "":
+        return None
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError:
+        raise ValueError("alamat e-mail tidak valid / invalid e-mail address") from None
+
+
+def normalise_phone(value: str | None) -> str | None:
+    """E.164 (+62…); Indonesian numbers may be written the local way (0812-…)."""
+    if value is None or value == "":
+        return None
+    import phonenumbers
+
+    if any(c.isalpha() for c in value):  # phonenumbers would read letters as keypad digits
+        raise ValueError("nomor telepon tidak valid / invalid phone number")
+    try:
+        number = phonenumbers.parse(value, "ID")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValueError("nomor telepon tidak valid / invalid phone number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
 class ReporterIn(_Body):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     email: Annotated[str | None, Field(max_length=254)] = None
     phone: Annotated[str | None, Field(max_length=32)] = None
 
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        from email_validator import EmailNotValidError, validate_email
-
-        try:
-            return validate_email(value, check_deliverability=False).normalized
-        except EmailNotValidError:
-            raise ValueError("alamat e-mail tidak valid / invalid e-mail address") from None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value is None or value == "":
-            return None
-        import phonenumbers
-
-        if any(c.isalpha() for c in value):  # phonenumbers would read letters as keypad digits
-            raise ValueError("nomor telepon tidak valid / invalid phone number")
-        try:
-            number = phonenumbers.parse(value, "ID")
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValueError("nomor telepon tidak valid / invalid phone number")
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    _email = field_validator("email")(lambda cls, v: normalise_email(v))
+    _phone = field_validator("phone")(lambda cls, v: normalise_phone(v))
 
     @model_validator(mode="after")
     def _contact(self):
@@ -182,6 +184,31 @@ class ReplyIn(_Body):
     message: Annotated[str | None, Field(max_length=5000)] = None
     accept: StrictBool | None = None
     rating: Annotated[StrictInt | None, Field(ge=1, le=5)] = None
+
+
+class AssignmentIn(_Body):
+    username: Annotated[str, Field(min_length=1, max_length=128)]
+    start: dt.date
+    end: dt.date | None = None
+    decree: Annotated[str | None, Field(max_length=200)] = None
+    replaces: Annotated[str | None, Field(max_length=200)] = None
+
+
+class AssignmentEndIn(_Body):
+    end: dt.date
+
+
+class StaffIn(_Body):
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    role: Literal["central_admin", "agency_admin", "liaison_officer", "provincial_admin"]
+    email: Annotated[str | None, Field(max_length=254)] = None
+    phone: Annotated[str | None, Field(max_length=32)] = None
+    agency_id: Id | None = None
+    unit_id: Id | None = None
+    province_code: Annotated[str | None, Field(pattern=r"^\d{2}$")] = None
+
+    _email = field_validator("email")(lambda cls, v: normalise_email(v))
+    _phone = field_validator("phone")(lambda cls, v: normalise_phone(v))
 
 
 class CalendarOverrideIn(_Body):

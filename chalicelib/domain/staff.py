@@ -37,7 +37,7 @@ class Assignment:
 
     @property
     def id(self) -> str:
-        return f"{self.start.isoformat()}#{self.username}"
+        return f"{self.start.isoformat()}~{self.username}"  # URL-safe: it appears in paths
 
     def covers(self, day: dt.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)

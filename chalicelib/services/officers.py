@@ -1,0 +1,94 @@
+"""Staff contact rows and liaison officers' assignments, kept by admins through the API."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ..domain.errors import Forbidden, InvalidInput, NotFound
+from ..domain.roles import Principal, Role
+from ..domain.staff import Assignment, StaffMember, check_period
+
+
+def _unit_agency(directory, unit_id: str):
+    agency_id = unit_id.split(".", 1)[0]
+    agency = directory.agency(agency_id)
+    if agency is None or agency.unit(unit_id) is None:
+        raise NotFound("Unit tidak ditemukan", "Unit not found")
+    return agency
+
+
+def _may_manage(principal: Principal, agency_id: str | None) -> None:
+    if principal.role == Role.CENTRAL_ADMIN:
+        return
+    if principal.role == Role.AGENCY_ADMIN and agency_id is not None and agency_id == principal.agency_id:
+        return
+    raise Forbidden("Hanya admin instansi ini atau admin pusat", "Only this agency's admin or the central admin")
+
+
+def list_assignments(directory, principal: Principal, unit_id: str) -> list[Assignment]:
+    agency = _unit_agency(directory, unit_id)
+    _may_manage(principal, agency.id)
+    return directory.assignments(unit_id)
+
+
+def assign(directory, principal: Principal, unit_id: str, username: str, start: dt.date,
+           end: dt.date | None, decree: str | None, replaces: str | None) -> Assignment:
+    """A new period for a liaison officer. `replaces` ends the named period the day before,
+    so a rotation (the yearly SK) never leaves a gap or an overlap by accident."""
+    agency = _unit_agency(directory, unit_id)
+    _may_manage(principal, agency.id)
+    check_period(start, end)
+    member = directory.staff(username)
+    if member is None or member.role != Role.LIAISON_OFFICER.value or member.unit_id != unit_id:
+        raise InvalidInput("Pengguna bukan pejabat penghubung unit ini", "The user is not a liaison officer of this unit",
+                           {"username": "bukan penghubung unit ini / not this unit's liaison officer"})
+    existing = {a.id: a for a in directory.assignments(unit_id)}
+    if replaces is not None:
+        old = existing.get(replaces)
+        if old is None:
+            raise InvalidInput("Penugasan yang diganti tidak ada", "The replaced assignment does not exist",
+                               {"replaces": "tidak ditemukan / not found"})
+        if start <= old.start:
+            raise InvalidInput("Penugasan baru harus mulai setelah yang lama", "The new period must start after the old one",
+                               {"start": "sebelum penugasan lama / before the old period"})
+        directory.put_assignment(Assignment(old.unit_id, old.username, old.start, start - dt.timedelta(days=1), old.decree))
+    assignment = Assignment(unit_id, username, start, end, decree)
+    if assignment.id in existing:
+        raise InvalidInput("Penugasan ini sudah ada", "This assignment already exists", {"start": "duplikat / duplicate"})
+    directory.put_assignment(assignment)
+    return assignment
+
+
+def end_assignment(directory, principal: Principal, unit_id: str, assignment_id: str, end: dt.date) -> Assignment:
+    agency = _unit_agency(directory, unit_id)
+    _may_manage(principal, agency.id)
+    current = {a.id: a for a in directory.assignments(unit_id)}.get(assignment_id)
+    if current is None:
+        raise NotFound("Penugasan tidak ditemukan", "Assignment not found")
+    check_period(current.start, end)
+    ended = Assignment(current.unit_id, current.username, current.start, end, current.decree)
+    directory.put_assignment(ended)
+    return ended
+
+
+def put_staff(directory, principal: Principal, member: StaffMember) -> StaffMember:
+    """Contact rows the platform uses to reach staff (Cognito holds the sign-in)."""
+    if principal.role == Role.AGENCY_ADMIN:
+        if member.role not in (Role.AGENCY_ADMIN.value, Role.LIAISON_OFFICER.value):
+            raise Forbidden("Admin instansi hanya mengelola staf instansinya", "An agency admin manages their agency's staff only")
+        _may_manage(principal, member.agency_id)
+    elif principal.role != Role.CENTRAL_ADMIN:
+        raise Forbidden("Tidak berwenang", "Not allowed")
+    required = {"agency_admin": ("agency_id",), "liaison_officer": ("agency_id", "unit_id"),
+                "provincial_admin": ("province_code",)}.get(member.role, ())
+    missing = {f: "wajib untuk peran ini / required for this role" for f in required if not getattr(member, f)}
+    if missing:
+        raise InvalidInput("Cakupan peran tidak lengkap", "The role's scope is incomplete", missing)
+    if member.unit_id:
+        agency = _unit_agency(directory, member.unit_id)
+        if agency.id != member.agency_id:
+            raise InvalidInput("Unit bukan bagian dari instansi", "The unit is not part of the agency",
+                               {"unit_id": "instansi lain / another agency"})
+    elif member.agency_id and directory.agency(member.agency_id) is None:
+        raise InvalidInput("Instansi tidak dikenal", "Unknown agency", {"agency_id": "tidak dikenal / unknown"})
+    directory.put_staff(member)
+    return member
