@@ -63,6 +63,7 @@ class PackageError(RuntimeError):
 @dataclass
 class Build:
     stage: str
+    project: Path  # the staged copy that was packaged
     out_dir: Path
     zip_path: Path
     template_path: Path
@@ -87,7 +88,7 @@ def build(stage: str, out_root: Path | None = None, chalice: str | None = None) 
     template = json.loads(template_path.read_text())
     notes += _finish_template(template, stage)
     template_path.write_text(json.dumps(template, indent=2) + "\n")
-    result = Build(stage, out_dir, zip_path, template_path, zip_path.stat().st_size,
+    result = Build(stage, project, out_dir, zip_path, template_path, zip_path.stat().st_size,
                    {name: r["Properties"]["Handler"] for name, r in template["Resources"].items()
                     if r.get("Type") == "AWS::Serverless::Function"}, notes)
     problems = check_zip(zip_path, project / "vendor") + check_template(template)
