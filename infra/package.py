@@ -100,9 +100,8 @@ def build(stage: str, out_root: Path | None = None, chalice: str | None = None) 
 # ---- staging ----------------------------------------------------------------------------------------
 def _stage_project(stage: str, project: Path) -> Path:
     """A copy of what chalice packages. .chalice/deployments (chalice's dependency cache) survives."""
-    for stale in ("app.py", "chalicelib", "vendor", "requirements.txt"):
-        path = project / stale
-        shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+    for stale in ("chalicelib", "vendor"):
+        shutil.rmtree(project / stale, ignore_errors=True)
     (project / ".chalice").mkdir(parents=True, exist_ok=True)
     shutil.copy2(ROOT / "app.py", project / "app.py")
     shutil.copy2(ROOT / "requirements.txt", project / "requirements.txt")
@@ -224,8 +223,8 @@ def _finish_template(template: dict, stage: str) -> list[str]:
                              "(infra/template.json sets them)")
     absent = {name for name, resource in template["Resources"].items() if "Type" not in resource}
     if absent:
-        notes.append("app.py defines no function for " + ", ".join(sorted(absent))
-                     + ": their infra/template.json entries were left out")
+        notes.append("infra/template.json configures " + ", ".join(sorted(absent))
+                     + " but chalice generated no such resource (no such function in app.py?): left out")
     for name in _dependents(template, absent):
         del template["Resources"][name]
     return notes
