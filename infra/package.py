@@ -1,5 +1,6 @@
 """Builds what gets deployed for one stage: `chalice package` merged with infra/template.json,
-then the deployment package trimmed and checked, so a deploy ships exactly what the tests opened.
+then the deployment package trimmed and checked and the template linted (cfn-lint), so a deploy
+ships exactly what the tests opened.
 
     python -m infra.package --stage dev     # -> build/dev/sam.json + build/dev/deployment.zip
 
@@ -91,7 +92,7 @@ def build(stage: str, out_root: Path | None = None, chalice: str | None = None) 
     result = Build(stage, project, out_dir, zip_path, template_path, zip_path.stat().st_size,
                    {name: r["Properties"]["Handler"] for name, r in template["Resources"].items()
                     if r.get("Type") == "AWS::Serverless::Function"}, notes)
-    problems = check_zip(zip_path, project / "vendor") + check_template(template)
+    problems = check_zip(zip_path, project / "vendor") + check_template(template) + lint(template_path)
     if problems:
         raise PackageError("package is not deployable:\n  - " + "\n  - ".join(problems))
     return result
@@ -277,6 +278,16 @@ def check_template(template: dict) -> list[str]:
             problems.append(f"function {name}: infra/template.json gives {role_name} no policy "
                             "(add its least-privilege statements there)")
     return problems
+
+
+def lint(template_path: Path) -> list[str]:
+    """cfn-lint on the final template (it expands the SAM parts itself)."""
+    cfn_lint = Path(sys.executable).with_name("cfn-lint")
+    if not cfn_lint.exists():
+        return [f"cfn-lint not found beside {sys.executable} (pip install -r requirements-dev.txt)"]
+    done = subprocess.run([str(cfn_lint), "--regions", REGION, "--", str(template_path)],
+                          capture_output=True, text=True)
+    return [] if done.returncode == 0 else [f"cfn-lint:\n{done.stdout}{done.stderr}"]
 
 
 def mib(size: int) -> float:
