@@ -307,7 +307,7 @@ def new_report_from_form(directory, fields: Mapping[str, str], attributes: Mappi
         "location": {k: v for k, v in {
             "province_code": province, "regency_code": regency, "address": fields.get("address_string"),
             "lat": _number(fields, "lat"), "lon": _number(fields, "long"),
-        }.items() if v},
+        }.items() if v not in (None, "")},  # lat 0.0 is the equator, in Indonesia
         "category_id": code,
         "agency_id": _single(attributes, "agency_id"),
         "anonymous": anonymous,
