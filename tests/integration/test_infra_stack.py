@@ -277,6 +277,16 @@ def test_public_routes_are_throttled_tighter_than_the_stage(sam):
     assert params["PublicWriteRateLimit"]["Default"] < params["ApiRateLimit"]["Default"]
 
 
+def test_every_public_write_route_is_throttled_and_every_throttle_names_a_real_route(sam):
+    paths = sam["Resources"]["RestAPI"]["Properties"]["DefinitionBody"]["paths"]
+    routes = {(path, method.upper()) for path, methods in paths.items() for method in methods}
+    throttled = {(m["ResourcePath"][1:].replace("~1", "/"), m["HttpMethod"]): m["ThrottlingRateLimit"]["Ref"]
+                 for m in sam["Resources"]["RestAPI"]["Properties"]["MethodSettings"] if m["ResourcePath"] != "/*"}
+    assert set(throttled) <= routes, set(throttled) - routes
+    public_writes = {(p, m) for p, m in routes if m in ("POST", "PUT", "DELETE") and not p.startswith("/staff/")}
+    assert {r for r in public_writes if throttled.get(r, "").startswith("Public")} == public_writes
+
+
 def test_alarms_watch_errors_throttles_the_sweep_and_the_outbox_backlog(sam):
     alarms = [a["Properties"] for a in _resources(sam, "AWS::CloudWatch::Alarm").values()]
     watched = {(a["Namespace"], a["MetricName"], json.dumps(a["Dimensions"])) for a in alarms}
