@@ -536,6 +536,13 @@ def _newest(deps: Deps, start: dt.datetime, end: dt.datetime, statuses: Sequence
 def list_requests(deps: Deps, raw_params: Mapping[str, list[str]] | None, now: dt.datetime) -> list[dict[str, Any]]:
     params = Params(raw_params)
     extensions = params.flag("extensions")
+    for name in ("updated_after", "updated_before"):
+        if params.one(name):
+            # Refused rather than ignored: a syncing client must not take the unfiltered answer
+            # for every change (needs an index by update time, see the README).
+            raise InvalidInput(f"{name} belum didukung; gunakan start_date/end_date",
+                               f"{name} is not supported yet; use start_date/end_date",
+                               {name: "tidak didukung / not supported"})
     ids = params.many("service_request_id")
     if ids:
         return _views(deps, _by_ids(deps, ids), extensions)
