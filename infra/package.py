@@ -226,19 +226,18 @@ def _finish_template(template: dict, stage: str) -> list[str]:
     if absent:
         notes.append("infra/template.json configures " + ", ".join(sorted(absent))
                      + " but chalice generated no such resource (no such function in app.py?): left out")
-    for name in _dependents(template, absent):
-        del template["Resources"][name]
+    prune(template, absent)
     return notes
 
 
-def _dependents(template: dict, names: set[str]) -> set[str]:
-    """`names` plus every resource or output that refers to them, transitively."""
+def prune(template: dict, names: set[str]) -> set[str]:
+    """Removes `names` and every resource or output that refers to them, transitively; answers
+    the resources removed."""
     gone = set(names)
-    while True:
-        more = {n for n, r in template["Resources"].items() if n not in gone and _refers(r, gone)}
-        if not more:
-            break
+    while more := {n for n, r in template["Resources"].items() if n not in gone and _refers(r, gone)}:
         gone |= more
+    for name in gone:
+        template["Resources"].pop(name, None)
     for name in [n for n, o in template.get("Outputs", {}).items() if _refers(o, gone)]:
         del template["Outputs"][name]
     return gone

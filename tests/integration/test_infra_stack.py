@@ -19,7 +19,7 @@ import pytest
 from moto import mock_aws
 
 from infra import lambda_runtime
-from infra.package import MAX_ZIP_BYTES, RUNTIME_PROVIDED, build
+from infra.package import MAX_ZIP_BYTES, RUNTIME_PROVIDED, build, prune
 
 pytestmark = pytest.mark.infra
 
@@ -49,11 +49,6 @@ def _resources(template, kind):
     return {k: r for k, r in template["Resources"].items() if r["Type"] == kind}
 
 
-def _refers_to(node, names) -> bool:
-    text = json.dumps(node)
-    return any(f'"{n}"' in text or f"${{{n}" in text for n in names)
-
-
 def expand(sam_template: dict, code_uri: str) -> dict:
     """SAM -> plain CloudFormation, as CloudFormation's transform does at deploy time."""
     from samtranslator.translator.transform import transform
@@ -71,12 +66,7 @@ def expand(sam_template: dict, code_uri: str) -> dict:
 def without(template: dict, doomed: set[str]) -> dict:
     """The template less `doomed` and whatever refers to them, resources and outputs."""
     template = copy.deepcopy(template)
-    while more := {n for n, r in template["Resources"].items() if n not in doomed and _refers_to(r, doomed)}:
-        doomed |= more
-    for name in doomed:
-        template["Resources"].pop(name, None)
-    for name in [n for n, o in template.get("Outputs", {}).items() if _refers_to(o, doomed)]:
-        del template["Outputs"][name]
+    prune(template, doomed)
     return template
 
 
