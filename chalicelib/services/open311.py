@@ -26,6 +26,7 @@ from ..domain.query import ListQuery
 from ..domain.report import Event, Location, Report, Reporter, Visibility
 from ..domain.roles import Principal, Role
 from .reports import Deps, NewReport, submit_report
+from .views import ANONYMOUS_NAME
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Bumped when the discovery document or the service definitions' shape changes.
@@ -38,7 +39,6 @@ MAX_DEPTH = 10_000                      # page * page_size: deeper pages read to
 MAX_IDS = 100
 MAX_SERVICE_CODES = 20
 DESCRIPTION_MAX = 4000                  # the spec's limit on description
-ANONYMOUS_NAME = "Anonim"
 KINDS = {
     "complaint": "Pengaduan / Complaint",
     "aspiration": "Aspirasi / Aspiration",
