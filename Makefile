@@ -11,7 +11,7 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test token sweep package clean
+.PHONY: help .venv venv run test token sweep package deploy clean
 
 help:
 	@echo "make .venv            create/update the virtualenv (python3.11) from requirements-dev.txt"
@@ -19,7 +19,8 @@ help:
 	@echo "make token USER=name  ID token of a demo staff user (last line of output)"
 	@echo "make test             run the test suite"
 	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
-	@echo "make package          chalice package --stage \$$STAGE into build/package"
+	@echo "make package          build the deployable stack for \$$STAGE into build/\$$STAGE"
+	@echo "make deploy           package, upload and deploy (STAGE, ARTIFACT_BUCKET, PARAMS)"
 	@echo "make clean            remove build output, caches and .local/"
 
 # The venv is (re)built when a requirements file changes; the stamp records the last install.
@@ -55,8 +56,17 @@ sweep: $(STAMP)
 	$(PY) -m scheduled.sweep $(if $(AT),--at "$(AT)")
 
 package: $(STAMP)
-	rm -rf build/package
-	AWS_DEFAULT_REGION=$(REGION) $(VENV)/bin/chalice package --stage $(STAGE) build/package
+	$(PY) -m infra.package --stage $(STAGE)
+
+# make deploy STAGE=prod ARTIFACT_BUCKET=bucket PARAMS="SesDomain=... PublicOrigin=https://..."
+deploy: package
+	@if [ -z "$(ARTIFACT_BUCKET)" ] || [ -z "$(PARAMS)" ]; then echo 'usage: make deploy STAGE=prod ARTIFACT_BUCKET=bucket PARAMS="SesDomain=... PublicOrigin=https://..."' >&2; exit 2; fi
+	aws cloudformation package --region $(REGION) --template-file build/$(STAGE)/sam.json \
+	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix lapor-$(STAGE) --use-json --output-template-file build/$(STAGE)/packaged.json
+	aws cloudformation deploy --region $(REGION) --template-file build/$(STAGE)/packaged.json \
+	  --stack-name lapor-$(STAGE) --capabilities CAPABILITY_IAM CAPABILITY_AUTO_EXPAND \
+	  --parameter-overrides $(PARAMS) --no-fail-on-empty-changeset
+	aws cloudformation describe-stacks --region $(REGION) --stack-name lapor-$(STAGE) --query 'Stacks[0].Outputs' --output table
 
 clean:
 	rm -rf build .local test-artifacts .pytest_cache .hypothesis

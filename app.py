@@ -1,4 +1,7 @@
-"""LAPOR API. Routes parse, call a use case, map the answer; nothing else lives here."""
+"""LAPOR API. Routes parse, call a use case, map the answer; nothing else lives here.
+
+Request models (`chalicelib.schemas`, pydantic) are imported inside the routes that parse a body:
+schedules and reads never pay for them at cold start."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +11,7 @@ from dataclasses import asdict
 from aws_lambda_powertools import Logger
 from chalice import Chalice, Cron, Rate
 
-from chalicelib import schemas, wiring
+from chalicelib import wiring
 from chalicelib.adapters import regions as regions_data
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.lifecycle import Status
@@ -88,6 +91,8 @@ def list_regions():
 @app.route("/reports", methods=["POST"])
 @guarded
 def submit_report():
+    from chalicelib import schemas
+
     request = app.current_request
     data = json_body(request)
     body = schemas.parse(schemas.ReportIn, data)
@@ -121,6 +126,8 @@ def track_report(tid):
 @app.route("/reports/{tid}/replies", methods=["POST"])
 @guarded
 def reply_to_report(tid):
+    from chalicelib import schemas
+
     request = app.current_request
     body = schemas.parse(schemas.ReplyIn, json_body(request))
     deps = wiring.deps()
@@ -141,6 +148,8 @@ def me():
 @app.route("/staff/reports", methods=["POST"])
 @guarded
 def record_report():
+    from chalicelib import schemas
+
     who = principal()
     body = schemas.parse(schemas.StaffReportIn, json_body(app.current_request))
     now = wiring.now()
@@ -190,6 +199,8 @@ def staff_get_report(tid):
 @app.route("/staff/reports/{tid}/actions", methods=["POST"])
 @guarded
 def staff_report_action(tid):
+    from chalicelib import schemas
+
     who = principal()
     body = schemas.parse(None, json_body(app.current_request), envelope=True)
     params = body.model_dump(exclude={"action"}, exclude_none=body.action == "correct")
@@ -217,9 +228,11 @@ def get_calendar():
 @app.route("/staff/calendar/{day}", methods=["PUT"])
 @guarded
 def put_calendar_day(day):
+    from chalicelib import schemas
+
     who = principal()
-    body = schemas.parse(schemas.CalendarOverrideIn, {**json_body(app.current_request), "date": day}
-                         if isinstance(json_body(app.current_request), dict) else None)
+    data = json_body(app.current_request)
+    body = schemas.parse(schemas.CalendarOverrideIn, {**data, "date": day} if isinstance(data, dict) else data)
     return admin.set_calendar_day(wiring.settings_repo(), who, body.date, body.working, body.note, wiring.now())
 
 
@@ -239,6 +252,8 @@ def get_sla():
 @app.route("/staff/sla/{scope}/{key}", methods=["PUT"])
 @guarded
 def put_sla(scope, key):
+    from chalicelib import schemas
+
     who = principal()
     body = schemas.parse(schemas.SlaOverrideIn, json_body(app.current_request))
     return admin.set_sla(wiring.settings_repo(), wiring.directory(), who, scope, key, body.limits, wiring.now())

@@ -41,7 +41,17 @@ def run_digest(now: dt.datetime) -> dict[str, Any]:
 
 
 def sweep_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    return run_sweep(event_time(event))
+    result = run_sweep(event_time(event))
+    publish_backlog(result["backlog"])
+    return result
+
+
+def publish_backlog(count: int) -> None:
+    """Unsent messages past their time, as a CloudWatch metric (EMF): the backlog alarm's input."""
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name="OutboxBacklog", unit=MetricUnit.Count, value=count, namespace="Lapor") as metric:
+        metric.add_dimension(name="service", value="lapor")
 
 
 def digest_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable
 
 from aws_lambda_powertools import Logger
-from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
@@ -70,7 +70,7 @@ class OutboxModel(Model):
     lease_until = UnicodeAttribute(null=True)
     sent_at = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)
-    expires_at = NumberAttribute(null=True)  # TTL: sent rows go after SENT_RETENTION
+    expires_at = TTLAttribute(null=True)  # sent rows go after SENT_RETENTION
 
     class _Pending(GlobalSecondaryIndex):
         class Meta:
@@ -138,7 +138,7 @@ def deliver(ids: Iterable[str], send: Sender, now: dt.datetime) -> dict[str, int
             OutboxModel.status.set("sent"), OutboxModel.sent_at.set(_iso(now)),
             OutboxModel.pending.remove(), OutboxModel.lease_until.remove(),
             OutboxModel.attempts.set(item.attempts + 1),
-            OutboxModel.expires_at.set(int((now + SENT_RETENTION).timestamp())),
+            OutboxModel.expires_at.set(now + SENT_RETENTION),
         ])
         logger.info("notification sent", extra={"message_id": item.id, "channel": item.channel,
                                                  "tracking_id": item.tracking_id, "provider_id": provider_id})
