@@ -98,6 +98,9 @@ def submit_report():
     body = schemas.parse(schemas.ReportIn, data)
     now = wiring.now()
     _check_occurred_on(body, now)
+    from chalicelib.services import limits
+
+    limits.count_submission(wiring.limiter(), _client_address(request), now)
     create = functools.partial(_create_public_report, body, now)
     key = (request.headers or {}).get("idempotency-key")
     if key is None:
@@ -106,6 +109,10 @@ def submit_report():
 
     result, replayed = once(key, data, create, app.lambda_context)
     return json_response(result, 201, {"Idempotent-Replayed": "true"} if replayed else None)
+
+
+def _client_address(request) -> str | None:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
 
 
 def _create_public_report(body: schemas.ReportIn, now: dt.datetime) -> dict:
@@ -118,7 +125,7 @@ def _create_public_report(body: schemas.ReportIn, now: dt.datetime) -> dict:
 def track_report(tid):
     deps = wiring.deps()
     report, as_reporter = reports.load_for_reporter(
-        deps, tracking_id(tid), (app.current_request.headers or {}).get("x-access-code"))
+        deps, tracking_id(tid), (app.current_request.headers or {}).get("x-access-code"), wiring.now())
     return views.public_view(report, deps.reports.events(report.tracking_id), deps.directory, deps.regions,
                              wiring.now(), as_reporter)
 

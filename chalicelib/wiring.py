@@ -46,7 +46,15 @@ def deps() -> Deps:
 
     notify = NotificationHook(directory(), now)
     reports = DynamoReports([*transaction_hooks, notify], after_commit=[notify.after_commit])
-    return Deps(reports=reports, directory=directory(), settings=settings_repo(), regions=regions_module)
+    return Deps(reports=reports, directory=directory(), settings=settings_repo(), regions=regions_module,
+                limiter=limiter(), clock=now)
+
+
+@lru_cache(maxsize=1)
+def limiter():
+    from .adapters.limits import DynamoLimiter
+
+    return DynamoLimiter()
 
 
 _verifier = None

@@ -170,9 +170,10 @@ MODELS: tuple[type[Model], ...] = (ReportModel, EventModel, DirectoryModel, Sett
 
 def create_tables() -> None:
     """Creates every table the app uses if missing (local run and tests; infra/ does it in AWS)."""
+    from .limits import LimitModel
     from .outbox import OutboxModel
 
-    for model in (*MODELS, OutboxModel):
+    for model in (*MODELS, OutboxModel, LimitModel):
         if not model.exists():
             model.create_table(wait=True)
     _create_idempotency_table()

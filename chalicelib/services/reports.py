@@ -13,6 +13,7 @@ from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
 from ..domain.query import ListQuery
 from ..domain.report import AgencyRef, Location, Report, Reporter
 from ..domain.roles import REPORTER, Principal, Role
+from . import limits
 from .calendar import current_calculator
 
 
@@ -42,6 +43,8 @@ class Deps:
     directory: Directory
     settings: Any
     regions: Regions
+    limiter: Any = None
+    clock: Any = None
 
 
 @dataclass
@@ -116,12 +119,18 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
     raise Conflict("Gagal membuat nomor laporan, coba lagi", "Could not allocate a tracking number, try again")
 
 
-def load_for_reporter(deps: Deps, tracking_id: str, access_code: str | None) -> tuple[Report, bool]:
+def load_for_reporter(deps: Deps, tracking_id: str, access_code: str | None,
+                      now: dt.datetime | None = None) -> tuple[Report, bool]:
     """The report and whether the caller proved to be its reporter. Unpublished or confidential
-    reports exist only for their reporter: to anyone else they are 404."""
+    reports exist only for their reporter: to anyone else they are 404. Wrong codes are counted
+    per report and locked out after a limit."""
     report = deps.reports.get(tracking_id)
+    now = now or deps.clock()
+    if access_code is not None:
+        limits.refuse_if_locked(deps.limiter, tracking_id, now)
     is_reporter = access_code is not None and access_code_matches(access_code, report.access_code_hash)
     if access_code is not None and not is_reporter:
+        limits.wrong_code(deps.limiter, tracking_id, now)
         raise Forbidden("Kode akses salah", "Wrong access code")
     if not is_reporter and (report.confidential or not report.published):
         raise NotFound("Laporan tidak ditemukan", "Report not found")
@@ -139,7 +148,7 @@ def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply:
     """One endpoint for the reporter: the report's status says what the reply means."""
     if not access_code:
         raise Forbidden("Kode akses wajib diisi (header X-Access-Code)", "The access code is required (X-Access-Code header)")
-    report, _ = load_for_reporter(deps, tracking_id, access_code)
+    report, _ = load_for_reporter(deps, tracking_id, access_code, now)
     calc = current_calculator(deps.settings)
     if report.status == Status.AWAITING_REPORTER:
         if reply.accept is None:

@@ -393,3 +393,26 @@ def test_reference_data_is_public(api):
     assert {a["id"] for a in api.get("/agencies")[1]["agencies"]} >= {"pemkot-medan", "perumda-tirtanadi", "pemkot-batam"}
     assert len(api.get("/categories")[1]["categories"]) == 11
     assert len(api.get("/regions")[1]["provinces"]) == 38
+
+
+# ---- abuse limits --------------------------------------------------------------------------------
+def test_guessing_access_codes_locks_the_report_for_the_hour(api, platform):
+    from chalicelib.services import limits
+
+    created = api.submit(confidential=True)
+    tid = created["tracking_id"]
+    for _ in range(limits.CODE_ATTEMPTS):
+        assert api.get(f"/reports/{tid}", headers={"X-Access-Code": "AAAAAAAAAA"})[0] == 403
+    status, body = api.get(f"/reports/{tid}", headers={"X-Access-Code": created["access_code"]})
+    assert status == 429 and body["error"]["code"] == "too_many_attempts"
+    assert api.post(f"/reports/{tid}/replies", {"message": "x"}, headers={"X-Access-Code": created["access_code"]})[0] == 429
+    platform.clock.advance(hours=1)
+    assert api.get(f"/reports/{tid}", headers={"X-Access-Code": created["access_code"]})[0] == 200
+
+
+def test_one_client_cannot_flood_public_intake(api, monkeypatch):
+    from chalicelib.services import limits
+
+    monkeypatch.setattr(limits, "SUBMISSIONS", 3)
+    statuses = [api.post("/reports", report_body())[0] for _ in range(4)]
+    assert statuses == [201, 201, 201, 429]
