@@ -301,3 +301,5 @@ from chalicelib.routes import attachments as attachment_routes  # noqa: E402
 app.register_blueprint(attachment_routes.bp)
 from chalicelib.routes import officers as officer_routes  # noqa: E402
 app.register_blueprint(officer_routes.bp)
+from chalicelib.routes import docs as docs_routes  # noqa: E402
+app.register_blueprint(docs_routes.bp)

@@ -1,0 +1,474 @@
+"""The OpenAPI 3.1 document of the API, built from the app's own routes and request models.
+
+Paths and methods come from walking `app.routes`, so a route cannot exist without appearing here;
+request bodies are the pydantic models that validate them (`model_json_schema`), and query
+parameter names are the sets the routes themselves accept (`app.LIST_PARAMS`, ...). What no code
+can say (summaries, which errors a route answers) is the `OPERATIONS` table below; a test fails
+when a route has no row. Built on first request and cached: pydantic is never imported at cold
+start for this.
+"""
+from __future__ import annotations
+
+import copy
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+REF = "#/components/schemas/{model}"
+JSON = "application/json"
+STAFF = "staff"
+
+# ---- shared schemas (what no pydantic model describes: answers and errors) -------------------------
+_DEADLINES = {"type": "object", "additionalProperties": {"type": "string", "format": "date"},
+              "description": "stage → ISO date (WIB) at whose end the stage is due"}
+_LABEL = {"type": "object", "properties": {"id": {"type": "string"}, "en": {"type": "string"}}}
+
+RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
+    "Created": {
+        "type": "object",
+        "required": ["tracking_id", "access_code", "status", "deadlines", "received_at"],
+        "properties": {
+            "tracking_id": {"type": "string", "pattern": r"^[0-9A-Z]{4}-[0-9A-Z]{4}$"},
+            "access_code": {"type": "string", "description": "shown once; the reporter's proof"},
+            "status": {"type": "string"}, "deadlines": _DEADLINES,
+            "received_at": {"type": "string", "format": "date-time"},
+            "confidential": {"type": "boolean"}, "anonymous": {"type": "boolean"},
+            "agency_id": {"type": ["string", "null"]},
+        },
+    },
+    "PublicReport": {
+        "type": "object",
+        "description": "The tracking view. Never carries the reporter's name, e-mail or phone.",
+        "required": ["tracking_id", "status", "status_label", "kind", "title", "deadlines", "timeline"],
+        "properties": {
+            "tracking_id": {"type": "string"}, "status": {"type": "string"}, "status_label": _LABEL,
+            "kind": {"type": "string"}, "title": {"type": "string"}, "description": {"type": "string"},
+            "deadlines": _DEADLINES, "overdue": {"type": "boolean"}, "ombudsman_referred": {"type": ["boolean", "null"]},
+            "timeline": {"type": "array", "items": {"type": "object"}},
+        },
+        "not": {"anyOf": [{"required": ["reporter"]}, {"required": ["access_code_hash"]}]},
+    },
+    "StaffReport": {
+        "type": "object",
+        "required": ["tracking_id", "status", "reporter", "history", "version"],
+        "properties": {
+            "tracking_id": {"type": "string"}, "status": {"type": "string"}, "version": {"type": "integer"},
+            "reporter": {"$ref": REF.format(model="ReporterView")},
+            "history": {"type": "array", "items": {"type": "object"}}, "deadlines": _DEADLINES,
+        },
+    },
+    "ReporterView": {
+        "type": "object", "required": ["name", "email", "phone"],
+        "description": "\"Anonim\" with null contacts to everyone but the central admin when the report is anonymous",
+        "properties": {"name": {"type": "string"}, "email": {"type": ["string", "null"]},
+                       "phone": {"type": ["string", "null"]}},
+    },
+    "StaffReportList": {
+        "type": "object", "required": ["items", "next_cursor"],
+        "properties": {"items": {"type": "array", "items": {"type": "object", "required": ["tracking_id", "reporter"]}},
+                       "next_cursor": {"type": ["string", "null"]}},
+    },
+    "Object": {"type": "object"},
+    "Open311Errors": {
+        "type": "array", "minItems": 1,
+        "items": {"type": "object", "required": ["code", "description"],
+                  "properties": {"code": {"type": "integer"}, "description": {"type": "string"}}},
+        "description": "GeoReport v2 errors (the spec's shape, not the platform's)",
+    },
+}
+
+
+def error_schema(codes: list[str] | None = None) -> dict[str, Any]:
+    """The platform's one error body; `codes` narrows `error.code` for one status."""
+    code: dict[str, Any] = {"type": "string"}
+    if codes:
+        code["enum"] = codes
+    return {
+        "type": "object", "required": ["error"], "additionalProperties": False,
+        "properties": {"error": {
+            "type": "object", "additionalProperties": False,
+            "required": ["code", "message", "message_id", "message_en", "fields"],
+            "properties": {
+                "code": code,
+                "message": {"type": "string", "description": "Indonesian / English"},
+                "message_id": {"type": "string", "description": "Bahasa Indonesia"},
+                "message_en": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"},
+                           "description": "field path → what is wrong with it (both languages)"},
+            },
+        }},
+    }
+
+
+def _error_codes_by_status() -> dict[int, list[str]]:
+    from .http import STATUS_BY_ERROR
+
+    by_status: dict[int, list[str]] = {}
+    for cls, status in STATUS_BY_ERROR.items():
+        by_status.setdefault(status, []).append(cls.code)
+    return by_status
+
+
+ERROR_WHEN = {
+    400: "invalid input: malformed JSON, a field wrong (named in `fields`), an unknown reference",
+    401: "no, expired, tampered, wrong-audience or wrong-issuer token",
+    403: "the role may never do this, or a wrong access code",
+    404: "unknown, or outside the caller's scope (so ids cannot be probed)",
+    409: "not possible in the report's status, or someone changed it first",
+    429: "too many attempts (wrong access codes for one report, submissions from one client)",
+}
+
+
+# ---- the table: what the code cannot say about each operation ----------------------------------------
+@dataclass(frozen=True)
+class Param:
+    name: str
+    schema: dict[str, Any]
+    description: str = ""
+    where: str = "query"
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Op:
+    summary: str
+    tag: str
+    body: str | None = None                # a request model by name (BODY_MODELS)
+    query: Callable[[], tuple[Param, ...]] | tuple[Param, ...] = ()
+    headers: tuple[Param, ...] = ()
+    ok: int = 200
+    ok_schema: str = "Object"
+    ok_types: tuple[str, ...] = (JSON,)
+    errors: tuple[int, ...] = (400, 404)
+    kind: str = "api"                      # api (platform errors) | open311 | web
+    description: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _schemas():
+    from . import schemas
+
+    return schemas
+
+
+BODY_MODELS: dict[str, Callable[[], Any]] = {
+    "ReportIn": lambda: _schemas().ReportIn,
+    "StaffReportIn": lambda: _schemas().StaffReportIn,
+    "ActionIn": lambda: _schemas().ActionIn,
+    "ReplyIn": lambda: _schemas().ReplyIn,
+    "CalendarDayIn": lambda: _schemas().CalendarOverrideIn,
+    "SlaOverrideIn": lambda: _schemas().SlaOverrideIn,
+    "AssignmentIn": lambda: _schemas().AssignmentIn,
+    "AssignmentEndIn": lambda: _schemas().AssignmentEndIn,
+    "StaffIn": lambda: _schemas().StaffIn,
+    "UploadIn": lambda: __import__("chalicelib.routes.attachments", fromlist=["UploadIn"]).UploadIn,
+    "Open311KeyIn": lambda: __import__("chalicelib.routes.open311", fromlist=["KeyIn"]).KeyIn,
+}
+# Parts of a model that do not come from the body (the calendar day is the path's).
+FROM_PATH = {"CalendarDayIn": ("date",)}
+
+ACCESS_CODE = Param("X-Access-Code", {"type": "string", "maxLength": 64}, "the reporter's access code", "header")
+IDEMPOTENCY_KEY = Param("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 128},
+                        "same key + same body → the first answer (Idempotent-Replayed: true); "
+                        "same key + another body → 400", "header")
+TID = {"type": "string", "maxLength": 64, "description": "tracking number, as people type it (c0p7rx82)"}
+ID64 = {"type": "string", "maxLength": 64}
+DATE = {"type": "string", "format": "date"}
+
+
+def _enum(values) -> dict[str, Any]:
+    return {"type": "string", "enum": sorted(values)}
+
+
+def _list_params() -> tuple[Param, ...]:
+    """GET /staff/reports' filters: the names are app.LIST_PARAMS."""
+    from .domain.lifecycle import Status
+    from .domain.report import CHANNELS, KINDS
+
+    known = {
+        "status": _enum(s.value for s in Status), "kind": _enum(KINDS), "channel": _enum(CHANNELS),
+        "received_from": DATE, "received_to": DATE, "overdue": _enum(["true", "false"]),
+        "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
+        "cursor": {"type": "string", "maxLength": 200, "description": "next_cursor of the previous page"},
+        "province_code": {"type": "string", "pattern": r"^\d{2}$"},
+        "regency_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
+    }
+    return tuple(Param(name, known.get(name, ID64)) for name in sorted(_app_module().LIST_PARAMS))
+
+
+def _export_params() -> tuple[Param, ...]:
+    from .services.exports import EXPORT_MAX_ROWS, FORMATS
+
+    params = {p.name: p for p in _list_params()}
+    params["limit"] = Param("limit", {"type": "integer", "minimum": 1, "maximum": EXPORT_MAX_ROWS})
+    params["format"] = Param("format", _enum(FORMATS))
+    return tuple(params[k] for k in sorted(params))
+
+
+def _stats_params() -> tuple[Param, ...]:
+    from .domain.statistics import GROUP_BYS
+    from .routes.statistics import STATS_PARAMS
+
+    month = {"type": "string", "description": "YYYY-MM (or a date on the month's edge)"}
+    known = {"province_code": {"type": "string", "pattern": r"^\d{2}$"},
+             "regency_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
+             "from": month, "to": month, "group_by": _enum(GROUP_BYS)}
+    return tuple(Param(n, known.get(n, ID64)) for n in sorted(STATS_PARAMS))
+
+
+def _stats_export_params() -> tuple[Param, ...]:
+    from .services.exports import FORMATS
+
+    return (*_stats_params(), Param("format", _enum(FORMATS)))
+
+
+def _public_stats_params() -> tuple[Param, ...]:
+    from .domain.statistics import GROUP_BYS
+
+    return (Param("province_code", {"type": "string", "pattern": r"^\d{2}$"}),
+            Param("year", {"type": "integer", "minimum": 2000, "maximum": 2100}),
+            Param("group_by", _enum(GROUP_BYS)))
+
+
+def _open311_list_params() -> tuple[Param, ...]:
+    w3 = {"type": "string", "description": "w3 date-time with offset (or a date)"}
+    return (
+        Param("service_request_id", {"type": "string"}, "comma-separated, at most 100"),
+        Param("service_code", {"type": "string"}, "comma-separated, at most 20"),
+        Param("start_date", w3), Param("end_date", w3, "at most 90 days after start_date"),
+        Param("status", {"type": "string"}, "open, closed or both (comma-separated)"),
+        Param("page", {"type": "integer", "minimum": 1}), Param("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        Param("extensions", {"type": "string"}), Param("jurisdiction_id", {"type": "string"}),
+    )
+
+
+OPEN311_ONE = (Param("api_key", {"type": "string"}, "the filing client's key: its unverified requests too"),
+               Param("extensions", {"type": "string"}), Param("jurisdiction_id", {"type": "string"}))
+OPEN311_FORM = {
+    "type": "object",
+    "required": ["api_key", "service_code"],
+    "properties": {
+        "api_key": {"type": "string"}, "service_code": {"type": "string"},
+        "lat": {"type": "string"}, "long": {"type": "string"}, "address_string": {"type": "string"},
+        "address_id": {"type": "string"}, "email": {"type": "string"}, "device_id": {"type": "string"},
+        "account_id": {"type": "string"}, "first_name": {"type": "string"}, "last_name": {"type": "string"},
+        "phone": {"type": "string"}, "description": {"type": "string", "maxLength": 4000},
+        "media_url": {"type": "string"},
+        "attribute[province_code]": {"type": "string"}, "attribute[regency_code]": {"type": "string"},
+        "attribute[kind]": {"type": "string"}, "attribute[title]": {"type": "string"},
+        "attribute[anonymous]": {"type": "string"}, "attribute[agency_id]": {"type": "string"},
+    },
+    "description": "GeoReport v2 POST Service Request (application/x-www-form-urlencoded); "
+                   "a location (lat & long or address_string) and attribute[province_code] are required",
+}
+
+_O311 = dict(tag="open311", kind="open311", ok_types=(JSON, "text/xml"), errors=(400, 403, 404))
+_REPORT_ERRORS = (400, 403, 404, 409, 429)
+
+OPERATIONS: dict[tuple[str, str], Op] = {
+    # reference data
+    ("GET", "/agencies"): Op("Agencies with their units", "reference", errors=()),
+    ("GET", "/categories"): Op("Report categories", "reference", errors=()),
+    ("GET", "/regions"): Op("Provinces and regencies (Kemendagri codes)", "reference", errors=()),
+    ("GET", "/openapi.json"): Op("This document", "reference", errors=()),
+    # public intake and tracking
+    ("POST", "/reports"): Op("File a report", "public", body="ReportIn", headers=(IDEMPOTENCY_KEY,), ok=201,
+                             ok_schema="Created", errors=(400, 409, 429),
+                             description="A report that names an agency is created `dispatched` to it."),
+    ("GET", "/reports/{tid}"): Op("Track a report", "public", headers=(ACCESS_CODE,), ok_schema="PublicReport",
+                                  errors=(403, 404, 429),
+                                  description="Confidential or unpublished reports are 404 without their access code."),
+    ("POST", "/reports/{tid}/replies"): Op("The reporter replies, clarifies, accepts or rejects", "public",
+                                           body="ReplyIn", headers=(ACCESS_CODE,), ok_schema="PublicReport",
+                                           errors=_REPORT_ERRORS),
+    ("POST", "/reports/{tid}/attachments"): Op("Reserve an attachment upload (presigned POST)", "public",
+                                               body="UploadIn", headers=(ACCESS_CODE,), ok=201, errors=_REPORT_ERRORS),
+    ("POST", "/reports/{tid}/attachments/{aid}/complete"): Op("Check and keep an uploaded attachment", "public",
+                                                              headers=(ACCESS_CODE,), errors=_REPORT_ERRORS),
+    ("GET", "/reports/{tid}/attachments"): Op("A report's attachments (short-lived links)", "public",
+                                              headers=(ACCESS_CODE,), errors=(403, 404, 429)),
+    ("GET", "/statistics"): Op("Public statistics", "public", query=_public_stats_params, errors=(400,)),
+    # staff
+    ("GET", "/staff/me"): Op("The caller's role and scope", STAFF, errors=()),
+    ("POST", "/staff/reports"): Op("Manual entry of a report received elsewhere", STAFF, body="StaffReportIn",
+                                   ok=201, ok_schema="Created", errors=(400,)),
+    ("GET", "/staff/reports"): Op("Reports in the caller's scope, newest first", STAFF, query=_list_params,
+                                  ok_schema="StaffReportList", errors=(400,)),
+    ("GET", "/staff/reports/{tid}"): Op("A report's full record and history", STAFF, ok_schema="StaffReport",
+                                        errors=(404,)),
+    ("POST", "/staff/reports/{tid}/actions"): Op("Act on a report (dispatch, assign, respond, ...)", STAFF,
+                                                 body="ActionIn", ok_schema="StaffReport", errors=(400, 404, 409)),
+    ("GET", "/staff/reports/{tid}/attachments"): Op("A report's attachments", STAFF, errors=(404,)),
+    ("GET", "/staff/reports/export"): Op("Reports in scope as CSV or Excel", STAFF, query=_export_params,
+                                         ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                                         errors=(400,)),
+    ("GET", "/staff/statistics"): Op("Statistics in the caller's scope", STAFF, query=_stats_params, errors=(400, 404)),
+    ("GET", "/staff/statistics/export"): Op("Statistics as CSV or Excel", STAFF, query=_stats_export_params,
+                                            ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+                                            errors=(400, 404)),
+    ("GET", "/staff/calendar"): Op("Non-working days of a year", STAFF,
+                                   query=(Param("year", {"type": "integer", "minimum": 1, "maximum": 9999}),),
+                                   errors=(400,)),
+    ("PUT", "/staff/calendar/{day}"): Op("Add a non-working (or working) day", STAFF, body="CalendarDayIn", errors=(400,)),
+    ("DELETE", "/staff/calendar/{day}"): Op("Remove a calendar override", STAFF, errors=(400, 404)),
+    ("GET", "/staff/sla"): Op("Default limits and overrides", STAFF, errors=()),
+    ("PUT", "/staff/sla/{scope}/{key}"): Op("Override limits for an agency or category", STAFF, body="SlaOverrideIn",
+                                            errors=(400, 404)),
+    ("DELETE", "/staff/sla/{scope}/{key}"): Op("Remove a limits override", STAFF, errors=(404,)),
+    ("GET", "/staff/units/{unit_id}/assignments"): Op("A unit's liaison officer periods", STAFF, errors=(404,)),
+    ("POST", "/staff/units/{unit_id}/assignments"): Op("A new liaison officer period", STAFF, body="AssignmentIn",
+                                                       ok=201, errors=(400, 404)),
+    ("POST", "/staff/units/{unit_id}/assignments/{assignment_id}/end"): Op("End a period", STAFF, body="AssignmentEndIn",
+                                                                           errors=(400, 404)),
+    ("PUT", "/staff/officers/{username}"): Op("A staff member's contact row", STAFF, body="StaffIn", errors=(400, 404)),
+    ("POST", "/staff/open311/keys"): Op("Issue an Open311 client key", STAFF, body="Open311KeyIn", ok=201, errors=(400,)),
+    ("GET", "/staff/open311/keys"): Op("Open311 client keys", STAFF, errors=()),
+    ("DELETE", "/staff/open311/keys/{key_id}"): Op("Revoke an Open311 client key", STAFF, errors=(404,)),
+    # Open311 GeoReport v2 (the spec's own errors)
+    ("GET", "/open311/discovery.json"): Op("Open311 discovery", **{**_O311, "ok_types": (JSON,), "errors": ()}),
+    ("GET", "/open311/discovery.xml"): Op("Open311 discovery (XML)", **{**_O311, "ok_types": ("text/xml",), "errors": ()}),
+    ("GET", "/open311/v2"): Op("Open311 discovery at the root", **{**_O311, "errors": ()}),
+    ("GET", "/open311/v2/services.json"): Op("Open311 services", **{**_O311, "ok_types": (JSON,), "errors": ()}),
+    ("GET", "/open311/v2/services.xml"): Op("Open311 services (XML)", **{**_O311, "ok_types": ("text/xml",), "errors": ()}),
+    ("GET", "/open311/v2/services/{name}"): Op("Open311 service definition ({code}.json|xml)", **_O311),
+    ("GET", "/open311/v2/requests.json"): Op("Open311 requests", query=_open311_list_params,
+                                             **{**_O311, "ok_types": (JSON,)}),
+    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form", **{**_O311, "ok_types": (JSON,)}),
+    ("GET", "/open311/v2/requests.xml"): Op("Open311 requests (XML)", query=_open311_list_params,
+                                            **{**_O311, "ok_types": ("text/xml",)}),
+    ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form",
+                                             **{**_O311, "ok_types": ("text/xml",)}),
+    ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE, **_O311),
+    ("GET", "/open311/v2/tokens/{name}"): Op("Open311 token ({token}.json|xml)", query=OPEN311_ONE, **_O311),
+    # the public pages
+    ("GET", "/"): Op("The report form (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
+    ("GET", "/track"): Op("The tracking page (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
+    ("GET", "/static/{name}"): Op("A page asset", "web", query=(Param("v", {"type": "string"}, "content hash"),),
+                                  ok_types=("text/css", "text/javascript", "image/svg+xml"), errors=(404,), kind="web"),
+}
+
+PATH_PARAMS: dict[str, dict[str, Any]] = {
+    "tid": TID, "aid": {"type": "string", "maxLength": 64, "description": "32 hex digits"},
+    "day": DATE, "scope": _enum(["agency", "category"]), "key": ID64, "unit_id": ID64,
+    "assignment_id": {"type": "string", "maxLength": 200}, "username": {"type": "string", "maxLength": 128},
+    "key_id": ID64, "name": {"type": "string", "maxLength": 200},
+}
+
+
+def _app_module():
+    return sys.modules["app"]
+
+
+# ---- building ---------------------------------------------------------------------------------
+def _model_schema(name: str, components: dict[str, Any]) -> dict[str, Any]:
+    """A request model's JSON schema, its sub-models moved to components; a reference to it."""
+    if name == "open311-form":
+        return OPEN311_FORM
+    if name not in components:
+        from pydantic import TypeAdapter
+
+        schema = TypeAdapter(BODY_MODELS[name]()).json_schema(ref_template=REF, mode="validation")
+        components.update(schema.pop("$defs", {}))
+        for gone in FROM_PATH.get(name, ()):
+            schema.get("properties", {}).pop(gone, None)
+            schema["required"] = [r for r in schema.get("required", []) if r != gone]
+        components[name] = schema
+    return {"$ref": REF.format(model=name)}
+
+
+def _parameters(path: str, op: Op) -> list[dict[str, Any]]:
+    params: list[dict[str, Any]] = []
+    for segment in path.split("/"):
+        if segment.startswith("{") and segment.endswith("}"):
+            name = segment[1:-1]
+            params.append({"name": name, "in": "path", "required": True, "schema": PATH_PARAMS.get(name, {"type": "string"})})
+    query = op.query() if callable(op.query) else op.query
+    for p in (*query, *op.headers):
+        item = {"name": p.name, "in": p.where, "required": p.required, "schema": p.schema}
+        if p.description:
+            item["description"] = p.description
+        params.append(item)
+    return params
+
+
+def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]]) -> dict[str, Any]:
+    ok_content = {t: {"schema": {"$ref": REF.format(model=op.ok_schema)}} if t == JSON else {"schema": {}}
+                  for t in op.ok_types}
+    responses: dict[str, Any] = {str(op.ok): {"description": "OK", "content": ok_content}}
+    if op.kind == "web" and op.ok == 200:
+        responses["304"] = {"description": "Not modified (If-None-Match)"}
+    errors = sorted(set(op.errors) | ({401, 403} if staff else set()))
+    for status in errors:
+        if op.kind == "open311":
+            content = {t: {"schema": {"$ref": REF.format(model="Open311Errors")} if t == JSON else {}}
+                       for t in (JSON, "text/xml")}
+            responses[str(status)] = {"description": "GeoReport v2 error", "content": content}
+        elif op.kind == "web":
+            responses[str(status)] = {"description": "Not found", "content": {"text/plain": {"schema": {"type": "string"}}}}
+        else:
+            responses[str(status)] = {"$ref": f"#/components/responses/Error{status}"}
+    return responses
+
+
+def build(app) -> dict[str, Any]:
+    """The whole document for `app` (uncached; `document()` caches it)."""
+    codes_by_status = _error_codes_by_status()
+    components: dict[str, Any] = copy.deepcopy(RESPONSE_SCHEMAS)
+    components["Error"] = error_schema()
+    paths: dict[str, Any] = {}
+    for path in sorted(app.routes):
+        for method in sorted(app.routes[path]):
+            op = OPERATIONS.get((method, path)) or Op(f"{method} {path}", "undocumented")
+            staff = path.startswith("/staff/")
+            operation: dict[str, Any] = {
+                "operationId": f"{method.lower()}_{app.routes[path][method].view_name}",
+                "summary": op.summary, "tags": [op.tag],
+                "parameters": _parameters(path, op),
+                "responses": _responses(op, staff, codes_by_status),
+                "security": [{"bearerAuth": []}] if staff else [],
+            }
+            if op.description:
+                operation["description"] = op.description
+            if op.body:
+                media = "application/x-www-form-urlencoded" if op.body == "open311-form" else JSON
+                operation["requestBody"] = {"required": True,
+                                            "content": {media: {"schema": _model_schema(op.body, components)}}}
+            paths.setdefault(path, {})[method.lower()] = operation
+    error_responses = {
+        f"Error{status}": {"description": ERROR_WHEN.get(status, "error"),
+                           "content": {JSON: {"schema": error_schema(codes)}}}
+        for status, codes in sorted(codes_by_status.items())
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "LAPOR — public-service complaints API", "version": "1",
+            "description": "Errors always have one shape, with a message in Indonesian and English and the "
+                           "fields at fault. Staff routes take a Cognito ID token as a bearer token.",
+        },
+        "servers": [{"url": "/"}],
+        "tags": [{"name": t} for t in ("public", "reference", STAFF, "open311", "web")],
+        "paths": paths,
+        "components": {
+            "schemas": dict(sorted(components.items())),
+            "responses": error_responses,
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                               "description": "Cognito user-pool ID token (not the access token)"}},
+        },
+    }
+
+
+_BUILT: dict[int, dict[str, Any]] = {}
+
+
+def document(app, server_url: str = "/") -> dict[str, Any]:
+    """The document, built once per app and container, with the server URL the caller used."""
+    doc = _BUILT.get(id(app))
+    if doc is None:
+        doc = _BUILT[id(app)] = build(app)
+    return {**doc, "servers": [{"url": server_url}]}
+
+
+def undocumented(app) -> list[tuple[str, str]]:
+    """Routes of `app` without a row in OPERATIONS (a test keeps this empty)."""
+    return [(m, p) for p, methods in app.routes.items() for m in methods if (m, p) not in OPERATIONS]
