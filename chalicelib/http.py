@@ -102,7 +102,7 @@ class Query:
         value = self.params.get(name)
         if value is None or value == "":
             return default
-        if not value.isdigit() or not lo <= int(value) <= hi:
+        if not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
             raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
                                       {name: f"bilangan {lo}–{hi} / integer {lo}–{hi}"})
         return int(value)

@@ -480,7 +480,7 @@ class Params:
         value = self.one(name)
         if value is None:
             return default
-        if not value.isdigit() or not lo <= int(value) <= hi:
+        if not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
             raise InvalidInput("Parameter tidak valid", "Invalid parameter", {name: f"{lo}–{hi}"})
         return int(value)
 
