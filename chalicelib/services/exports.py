@@ -53,7 +53,7 @@ def _csv_cell(value: Any) -> Any:
         return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    if isinstance(value, str) and (value[:1] in ("=", "+", "@") or (value[:1] == "-" and value != "-")):
         return "'" + value
     return "" if value is None else value
 

@@ -1,0 +1,211 @@
+"""Statistics at constant cost: query latency and DynamoDB items read for a province holding
+1,000 and then 100,000 reports (moto, in process). The ratio of the two must stay under 1.5.
+
+    .venv/bin/python -m bench.stats_bench [--small 1000] [--large 100000] [--reports-for-large]
+
+Seeding is a bulk loader (batch writes of reports and of their summed counters). For the large
+case only the counter items are written unless --reports-for-large is given: moto keeps every
+report in Python memory and its batch writes are slow, and the statistics query never reads a
+report anyway — the output says which was done. Also prints the size and build time of one
+export page (EXPORT_MAX_ROWS rows) in CSV and XLSX, against Lambda's 6 MB response limit.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import statistics as pystats
+import sys
+import time
+from typing import Iterator
+
+from chalicelib.domain.calendar import WIB, indonesian_calendar
+from chalicelib.domain.ids import ALPHABET
+from chalicelib.domain.lifecycle import Action, Status
+from chalicelib.domain.report import CHANNELS, KINDS, AgencyRef, Location, Report, Reporter
+from chalicelib.domain.roles import REPORTER, SYSTEM, Principal, Role
+from chalicelib.domain.sla import DeadlineCalculator, SlaPolicy
+
+CENTRAL = Principal("admin.pusat", Role.CENTRAL_ADMIN)
+GROUP_BYS = (None, "agency", "unit", "category", "channel", "kind", "month")
+OPEN_STATUSES = (Status.SUBMITTED, Status.DISPATCHED, Status.ASSIGNED, Status.IN_PROGRESS,
+                 Status.AWAITING_REPORTER)
+RATIO_LIMIT = 1.5
+
+
+def tracking_id(i: int) -> str:
+    chars = []
+    for _ in range(8):
+        i, r = divmod(i, 32)
+        chars.append(ALPHABET[r])
+    raw = "".join(reversed(chars))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def _working_hours_later(rng: random.Random, moment: dt.datetime, max_days: int) -> dt.datetime:
+    return moment + dt.timedelta(days=rng.randint(0, max_days), hours=rng.randint(0, 6))
+
+
+def synthetic_reports(n: int, *, agencies: list[AgencyRef], year: int = 2023, completed: int | None = None,
+                      archived: int = 0, regencies: tuple[str, ...] = ("12.71",), province: str = "12",
+                      categories: tuple[str, ...] = ("illegal-parking", "street-lighting", "roads", "trees"),
+                      channels: tuple[str, ...] = CHANNELS, seed: int = 7, calc: DeadlineCalculator | None = None) -> Iterator[Report]:
+    """n reports received in `year` (WIB) in one province, walked through the real lifecycle:
+    `completed` of them to completion, `archived` archived, the rest spread over open statuses."""
+    rng = random.Random(seed)
+    calc = calc or DeadlineCalculator(indonesian_calendar(), SlaPolicy())
+    completed = n * 3 // 4 if completed is None else completed
+    fates = [Status.COMPLETED] * completed + [Status.ARCHIVED] * archived
+    fates += [OPEN_STATUSES[i % len(OPEN_STATUSES)] for i in range(n - len(fates))]
+    rng.shuffle(fates)
+    start = dt.datetime(year, 1, 1, 8, tzinfo=WIB)
+    for i, fate in enumerate(fates):
+        received = start + dt.timedelta(days=rng.randint(0, 364), hours=rng.randint(0, 9))
+        agency = agencies[rng.randrange(len(agencies))]
+        report = Report(
+            tracking_id=tracking_id(i), access_code_hash="0" * 64, kind=rng.choice(KINDS),
+            title="Laporan", description="Laporan uji beban.",
+            location=Location(province, rng.choice(regencies)), reporter=Reporter("Warga"),
+            channel=rng.choice(channels), received_at=received.astimezone(dt.timezone.utc),
+            status=Status.SUBMITTED, category_id=rng.choice(categories),
+        )
+        report.start(REPORTER, received, calc, None)
+        _walk(report, fate, agency, rng, calc, received)
+        report.new_events, report.version = [], 1
+        yield report
+
+
+def _walk(report: Report, fate: Status, agency: AgencyRef, rng: random.Random, calc, now: dt.datetime) -> None:
+    if fate == Status.SUBMITTED:
+        return
+    if fate == Status.ARCHIVED:
+        report.apply(CENTRAL, Action.ARCHIVE, _working_hours_later(rng, now, 4), calc, reason="incomplete")
+        return
+    now = _working_hours_later(rng, now, 4)
+    report.apply(CENTRAL, Action.DISPATCH, now, calc, agency=agency)
+    steps = [
+        (Principal("admin", Role.AGENCY_ADMIN, agency_id=agency.id), Action.ASSIGN,
+         {"unit": agency.units[rng.randrange(len(agency.units))]}),
+        (Principal("penghubung", Role.LIAISON_OFFICER), Action.RESPOND, {"message": "Ditangani"}),
+        (Principal("penghubung", Role.LIAISON_OFFICER), Action.FINAL_ANSWER, {"message": "Selesai"}),
+        (REPORTER, Action.ACCEPT, {"rating": rng.randint(1, 5)}),
+    ]
+    for who, action, params in steps:
+        if report.status == fate:
+            break
+        now = _working_hours_later(rng, now, 8)
+        report.apply(who, action, now, calc, **params)
+    if fate != Status.COMPLETED and rng.random() < 0.1:
+        report.apply(SYSTEM, Action.REFER_OMBUDSMAN, now, calc)
+
+
+# ---- the bench -------------------------------------------------------------------------------------
+def _setup_environment() -> None:
+    for name in list(os.environ):
+        if name.startswith("AWS_ENDPOINT_URL") or name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+            del os.environ[name]
+    os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
+                       "AWS_DEFAULT_REGION": "ap-southeast-3", "TABLE_PREFIX": "lapor-bench-",
+                       "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_SERVICE_NAME": "lapor"})
+
+
+def _measure(n: int, with_reports: bool, runs: int) -> dict:
+    from moto import mock_aws
+
+    from chalicelib import config
+    from chalicelib.demo import demo_agencies, load_demo_data
+    from chalicelib.domain.roles import Principal, Role
+    from chalicelib.services import calendar as calendar_service
+    from chalicelib.services.statistics import StatisticsFilters, staff_statistics
+
+    with mock_aws():
+        config.settings.cache_clear()
+        from chalicelib.adapters import counters, store
+
+        store.create_tables()
+        counters.create_counter_table()
+        load_demo_data()
+        calendar_service.invalidate()
+        directory = store.DynamoDirectory()
+        agencies = [a for a in demo_agencies() if a.province_code == "12"]
+        t0 = time.perf_counter()
+        reports = list(synthetic_reports(n, agencies=agencies, seed=n))
+        built = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        counters.bulk_load(reports, indonesian_calendar(), write_reports=with_reports)
+        loaded = time.perf_counter() - t0
+        del reports
+        sumut = Principal("admin.sumut", Role.PROVINCIAL_ADMIN, province_code="12")
+        now = dt.datetime(2024, 1, 15, tzinfo=WIB)
+        out = {"n": n, "reports_written": with_reports, "build_s": built, "load_s": loaded, "queries": {}}
+        for group_by in GROUP_BYS:
+            f = StatisticsFilters(first_period="2023-01", last_period="2023-12", group_by=group_by)
+            timings, items = [], 0
+            for _ in range(runs):
+                reader = counters.DynamoCounters()
+                t0 = time.perf_counter()
+                answer = staff_statistics(reader, directory, sumut, f, now)
+                timings.append(time.perf_counter() - t0)
+                items = reader.items_read
+            assert answer["totals"]["received"] == n, answer["totals"]["received"]
+            out["queries"][group_by or "none"] = {"ms": pystats.median(timings) * 1000, "items": items}
+        return out
+
+
+def _export_page(rows: int) -> list[str]:
+    from chalicelib.demo import demo_agencies
+    from chalicelib.services import exports
+
+    agencies = [a for a in demo_agencies() if a.province_code == "12"]
+    reports = list(synthetic_reports(rows, agencies=agencies, seed=3))
+    names = exports.Names({a.id: a.name for a in agencies}, {u.id: u.name for a in agencies for u in a.units}, {})
+    calendar, now = indonesian_calendar(), dt.datetime(2024, 1, 15, tzinfo=WIB)
+    lines = []
+    for fmt in exports.FORMATS:
+        t0 = time.perf_counter()
+        body, _ = exports.render(fmt, "Laporan", exports.REPORT_COLUMNS,
+                                 (exports.report_row(r, names, calendar, now) for r in reports))
+        size = len(body.encode() if isinstance(body, str) else body)
+        sent = size if fmt == "csv" else (size + 2) // 3 * 4  # binary goes base64 through API Gateway
+        lines.append(f"  {fmt:4s}: {rows} rows, {size / 1e6:.2f} MB ({sent / 1e6:.2f} MB on the wire), "
+                     f"built in {time.perf_counter() - t0:.1f} s — {'under' if sent < 6e6 else 'OVER'} 6 MB")
+    return lines
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--small", type=int, default=1_000)
+    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--reports-for-large", action="store_true",
+                        help="also write the large case's report items (slow in moto)")
+    parser.add_argument("--no-export", action="store_true")
+    args = parser.parse_args(argv)
+    _setup_environment()
+    results = [_measure(args.small, True, args.runs), _measure(args.large, args.reports_for_large, args.runs)]
+    small, large = results
+    for r in results:
+        what = "reports + counters" if r["reports_written"] else "counter items only (reports not written)"
+        print(f"{r['n']:>7,} reports in province 12 (2023): built {r['build_s']:.1f} s, "
+              f"bulk-loaded {what} in {r['load_s']:.1f} s")
+    print(f"\n{'group_by':10s} {'ms @' + format(small['n'], ','):>12s} {'ms @' + format(large['n'], ','):>12s} "
+          f"{'ratio':>6s}   {'items @small':>12s} {'items @large':>12s} {'ratio':>6s}")
+    worst = 0.0
+    for key in small["queries"]:
+        a, b = small["queries"][key], large["queries"][key]
+        t_ratio, i_ratio = b["ms"] / a["ms"], b["items"] / max(a["items"], 1)
+        worst = max(worst, t_ratio, i_ratio)
+        print(f"{key:10s} {a['ms']:12.2f} {b['ms']:12.2f} {t_ratio:6.2f}   {a['items']:12d} {b['items']:12d} {i_ratio:6.2f}")
+    verdict = "PASS" if worst < RATIO_LIMIT else "FAIL"
+    print(f"\nworst ratio {worst:.2f} (limit {RATIO_LIMIT}): {verdict}")
+    if not args.no_export:
+        from chalicelib.services.exports import EXPORT_MAX_ROWS
+
+        print("\none export page (no DynamoDB; rendering only):")
+        print("\n".join(_export_page(EXPORT_MAX_ROWS)))
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

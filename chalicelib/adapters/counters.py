@@ -1,0 +1,147 @@
+"""Statistics counters in DynamoDB (table suffix "counters").
+
+pk `scope` (e.g. `all`, `prov#12`, `reg#12.71`, `agency#pemkot-medan`), sk `key` =
+`<dimension>#<YYYY-MM>#<value>`; one number attribute per metric (published-only numbers as
+`pub_*` on national and provincial items), all changed with atomic ADD
+in the same TransactWriteItems as the report change (the hook below). A statistics query is one
+Query per (scope, dimension) over a month range: its cost depends on months x distinct values,
+never on how many reports there are.
+"""
+from __future__ import annotations
+
+from typing import Callable, Iterable, Iterator
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.models import BatchWrite, Model
+from pynamodb.transactions import TransactWrite
+
+from ..domain import statistics as stats
+from ..domain.calendar import WorkingCalendar
+from ..domain.report import Event, Report
+from .store import ReportModel, _meta, to_model
+
+
+def _model() -> type[Model]:
+    """One NumberAttribute per metric (DynamoDB's ADD works on top-level attributes only)."""
+    attrs: dict = {
+        "__module__": __name__,
+        "__doc__": "One counter item: a scope, a dimension value and a month.",
+        "Meta": _meta("counters"),
+        "scope": UnicodeAttribute(hash_key=True),
+        "key": UnicodeAttribute(range_key=True),
+    }
+    attrs.update({name: NumberAttribute(null=True) for name in stats.METRICS})
+    return type("CounterModel", (Model,), attrs)
+
+
+CounterModel = _model()
+
+
+def create_counter_table() -> None:
+    """For create_tables() (local run, tests); infra/ creates it in AWS."""
+    if not CounterModel.exists():
+        CounterModel.create_table(wait=True)
+
+
+def _metrics(m: Model) -> stats.Metrics:
+    return {name: int(v) for name in stats.METRICS if (v := getattr(m, name, None))}
+
+
+def _add_actions(metrics: stats.Metrics) -> list:
+    return [getattr(CounterModel, name).add(value) for name, value in sorted(metrics.items())]
+
+
+# ---- incremental: the transaction hook ----------------------------------------------------------
+def _current_calendar() -> WorkingCalendar:
+    from .. import wiring
+    from ..services.calendar import current_calendar
+
+    return current_calendar(wiring.settings_repo())
+
+
+class CountersHook:
+    """Adds the report's counter deltas to its own transaction: one update per counter item
+    (deltas are merged per item first), so statistics change exactly when the report does."""
+
+    def __init__(self, calendar: Callable[[], WorkingCalendar] = _current_calendar):
+        self.calendar = calendar
+
+    def __call__(self, txn: TransactWrite, before: Report | None, after: Report, events: list[Event]) -> None:
+        for (scope, key), metrics in sorted(stats.delta(before, after, self.calendar()).items()):
+            txn.update(CounterModel(scope, key), actions=_add_actions(metrics))
+
+
+def register(hooks: list) -> None:
+    """Once per list, however often this module is imported (or reloaded)."""
+    if not any(type(h).__name__ == "CountersHook" for h in hooks):
+        hooks.append(CountersHook())
+
+
+def _register_in_wiring() -> None:
+    from .. import wiring
+
+    register(wiring.transaction_hooks)
+
+
+_register_in_wiring()
+
+
+# ---- reading ------------------------------------------------------------------------------------------
+class DynamoCounters:
+    """Reads counter items; counts the items it read (the figure the bench prints)."""
+
+    def __init__(self) -> None:
+        self.items_read = 0
+
+    def read(self, scope: str, dimension: str, first_period: str, last_period: str) -> list[tuple[str, str, stats.Metrics]]:
+        """(period, value, metrics) of one dimension over whole months: one Query."""
+        low, high = stats.key_range(dimension, first_period, last_period)
+        out = []
+        for m in CounterModel.query(scope, CounterModel.key.between(low, high)):
+            self.items_read += 1
+            _dim, period, value = stats.parse_counter_key(m.key)
+            out.append((period, value, _metrics(m)))
+        return out
+
+
+# ---- rebuild and bulk load (jobs only: these scan) ------------------------------------------------
+def stored_counters() -> dict[stats.CounterKey, stats.Metrics]:
+    """Every counter item with its non-zero metrics (a Scan: rebuild job only)."""
+    return {(m.scope, m.key): _metrics(m) for m in CounterModel.scan()}
+
+
+def apply_differences(differences: dict[stats.CounterKey, stats.Metrics]) -> int:
+    """ADDs each difference, item by item. Being additive, it commutes with report changes
+    committed meanwhile (a PUT of absolute values would erase them)."""
+    for (scope, key), metrics in sorted(differences.items()):
+        CounterModel(scope, key).update(actions=_add_actions(metrics))
+    return len(differences)
+
+
+def put_counters(counters: dict[stats.CounterKey, stats.Metrics]) -> None:
+    """Writes absolute values with batch writes: only for counter items nobody else writes yet."""
+    with CounterModel.batch_write() as batch:
+        for (scope, key), metrics in counters.items():
+            batch.save(CounterModel(scope, key, **metrics))
+
+
+def bulk_load(reports: Iterable[Report], calendar: WorkingCalendar, write_reports: bool = True) -> int:
+    """Fast seeding for benches and seed figures: reports and their counters by batch writes
+    (no history events). Counters are written as absolute values, so the counter items these
+    reports touch must not exist yet."""
+    reports = list(reports)
+    if write_reports:
+        batch: BatchWrite
+        with ReportModel.batch_write() as batch:
+            for report in reports:
+                model = to_model(report)
+                model.version = report.version or 1
+                batch.save(model)
+    put_counters(stats.accumulate(reports, calendar))
+    return len(reports)
+
+
+def iter_reports() -> Iterator[Report]:
+    from .store import iter_all_reports
+
+    return iter_all_reports()

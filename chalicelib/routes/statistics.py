@@ -1,0 +1,138 @@
+"""Statistics and exports: GET /staff/statistics, /staff/statistics/export, /staff/reports/export
+and the public GET /statistics. Parse, call a use case, map the answer."""
+from __future__ import annotations
+
+import calendar as _months
+import re
+
+from chalice import Blueprint, Cron, Response
+
+from .. import wiring
+from ..adapters import regions
+from ..adapters.counters import DynamoCounters  # importing it registers the counters transaction hook
+from ..domain.calendar import to_wib_date
+from ..domain.errors import InvalidInput
+from ..domain.statistics import GROUP_BYS
+from ..http import Query, bearer_token, guarded, json_response
+from ..services import exports, statistics
+
+_PROVINCE, _REGENCY, _MONTH = re.compile(r"^\d{2}$"), re.compile(r"^\d{2}\.\d{2}$"), re.compile(r"^\d{4}-\d{2}$")
+STATS_PARAMS = {"province_code", "regency_code", "agency_id", "from", "to", "group_by"}
+PUBLIC_CACHE = "public, max-age=300"
+
+
+class _Blueprint(Blueprint):
+    """Registers the XLSX media type as binary, so API Gateway passes the workbook through."""
+
+    def register(self, app, options):
+        super().register(app, options)
+        if exports.XLSX_TYPE not in app.api.binary_types:
+            app.api.binary_types.append(exports.XLSX_TYPE)
+
+
+bp = _Blueprint(__name__)
+
+
+def _principal():
+    return wiring.token_verifier().verify(bearer_token(bp.current_request))
+
+
+def _code(q: Query, name: str, pattern: re.Pattern) -> str | None:
+    value = q.str(name, max_len=8)
+    if value is not None and not pattern.match(value):
+        raise InvalidInput("Kode wilayah tidak valid", "Invalid region code",
+                           {name: "format kode Kemendagri / Kemendagri code format"})
+    return value
+
+
+def _month(q: Query, name: str, last: bool) -> str | None:
+    """YYYY-MM, or a date on a month's edge (first day for `from`, last day for `to`):
+    statistics are kept per month."""
+    value = q.str(name, max_len=10)
+    if value is None:
+        return None
+    if _MONTH.match(value):
+        year, month = map(int, value.split("-"))
+        if 1 <= month <= 12 and year >= 1:
+            return value
+    else:
+        day = q.date(name)
+        edge = _months.monthrange(day.year, day.month)[1] if last else 1
+        if day.day == edge:
+            return day.strftime("%Y-%m")
+    raise InvalidInput("Periode tidak valid", "Invalid period",
+                       {name: "YYYY-MM (statistik per bulan / statistics are monthly)"})
+
+
+def _statistics_filters(q: Query) -> statistics.StatisticsFilters:
+    return statistics.StatisticsFilters(
+        province_code=_code(q, "province_code", _PROVINCE), regency_code=_code(q, "regency_code", _REGENCY),
+        agency_id=q.str("agency_id"), first_period=_month(q, "from", last=False),
+        last_period=_month(q, "to", last=True), group_by=q.str("group_by", GROUP_BYS),
+    )
+
+
+def _staff_statistics(extra: set[str] = frozenset()) -> tuple[dict, Query]:
+    """Signed in first (401 before any 400), then the parameters, then the figures."""
+    who = _principal()
+    q = Query(bp.current_request.query_params, STATS_PARAMS | extra)
+    answer = statistics.staff_statistics(DynamoCounters(), wiring.directory(), who, _statistics_filters(q),
+                                         wiring.now())
+    return answer, q
+
+
+def _download(export: exports.Export) -> Response:
+    headers = {"Content-Type": export.content_type, "Cache-Control": "no-store",
+               "Content-Disposition": f'attachment; filename="{export.filename}"',
+               "X-Export-Rows": str(export.rows)}
+    if export.next_cursor:
+        headers["X-Next-Cursor"] = export.next_cursor
+    return Response(body=export.body, status_code=200, headers=headers)
+
+
+@bp.route("/staff/statistics", methods=["GET"])
+@guarded
+def staff_statistics():
+    return _staff_statistics()[0]
+
+
+@bp.route("/staff/statistics/export", methods=["GET"])
+@guarded
+def export_statistics():
+    answer, q = _staff_statistics({"format"})
+    return _download(exports.export_statistics(answer, q.str("format", exports.FORMATS) or "csv"))
+
+
+@bp.route("/staff/reports/export", methods=["GET"])
+@guarded
+def export_reports():
+    from app import LIST_PARAMS, list_filters  # the list's own filters, parsed by the list's own code
+
+    who = _principal()
+    q = Query(bp.current_request.query_params, LIST_PARAMS | {"format"})
+    fmt = q.str("format", exports.FORMATS) or "csv"
+    limit = q.int("limit", exports.EXPORT_MAX_ROWS, 1, exports.EXPORT_MAX_ROWS)
+    return _download(exports.export_reports(wiring.deps(), who, list_filters(q), fmt, limit,
+                                            q.str("cursor", max_len=200), wiring.now()))
+
+
+@bp.route("/statistics", methods=["GET"])
+@guarded
+def public_statistics():
+    q = Query(bp.current_request.query_params, {"province_code", "year", "group_by"})
+    province = _code(q, "province_code", _PROVINCE)
+    if province is not None and regions.province_name(province) is None:
+        raise InvalidInput("Provinsi tidak dikenal", "Unknown province", {"province_code": "tidak dikenal / unknown"})
+    now = wiring.now()
+    year = q.int("year", to_wib_date(now).year, 2000, 2100)
+    answer = statistics.public_statistics(DynamoCounters(), wiring.directory(), province, year,
+                                          q.str("group_by", GROUP_BYS), now)
+    return json_response(answer, headers={"Cache-Control": PUBLIC_CACHE})
+
+
+# 03:00 WIB on the 2nd of each month (20:00 UTC on the 1st): last month is closed by then.
+@bp.schedule(Cron(0, 20, 1, "*", "?", "*"), name="monthly_stats")
+def monthly_stats(event):
+    from scheduled.rebuild_stats import monthly_check_handler
+
+    return monthly_check_handler(event.to_dict())
