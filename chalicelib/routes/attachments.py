@@ -1,0 +1,68 @@
+"""Attachment routes: presigned uploads for the reporter, short-lived links for readers."""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Annotated
+
+from chalice import Blueprint
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from chalicelib import schemas, wiring
+from chalicelib.http import bearer_token, guarded, json_body, json_response, tracking_id
+from chalicelib.services import attachments
+
+bp = Blueprint(__name__)
+
+
+class UploadIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    filename: Annotated[str, Field(min_length=1, max_length=255)]
+    content_type: Annotated[str, Field(min_length=1, max_length=100)]
+    size: StrictInt
+
+
+@lru_cache(maxsize=1)
+def files() -> attachments.Files:
+    return attachments.default_files()
+
+
+def _access_code() -> str | None:
+    return (bp.current_request.headers or {}).get("x-access-code")
+
+
+def _attachment_id(raw: str) -> str:
+    if len(raw) != 32 or any(ch not in "0123456789abcdef" for ch in raw):
+        from chalicelib.domain.errors import NotFound
+
+        raise NotFound("Lampiran tidak ditemukan", "Attachment not found")
+    return raw
+
+
+@bp.route("/reports/{tid}/attachments", methods=["POST"])
+@guarded
+def request_upload(tid):
+    body = schemas.parse(UploadIn, json_body(bp.current_request))
+    answer = attachments.request_upload(wiring.deps(), files(), tracking_id(tid), _access_code(), body.filename,
+                                        body.content_type, body.size, wiring.now())
+    return json_response(answer, 201)
+
+
+@bp.route("/reports/{tid}/attachments/{aid}/complete", methods=["POST"])
+@guarded
+def complete_upload(tid, aid):
+    return attachments.complete_upload(wiring.deps(), files(), tracking_id(tid), _attachment_id(aid),
+                                       _access_code(), wiring.now())
+
+
+@bp.route("/reports/{tid}/attachments", methods=["GET"])
+@guarded
+def public_attachments(tid):
+    return {"attachments": attachments.public_list(wiring.deps(), files(), tracking_id(tid), _access_code())}
+
+
+@bp.route("/staff/reports/{tid}/attachments", methods=["GET"])
+@guarded
+def staff_attachments(tid):
+    who = wiring.token_verifier().verify(bearer_token(bp.current_request))
+    return {"attachments": attachments.staff_list(wiring.deps(), files(), who, tracking_id(tid))}

@@ -1,0 +1,143 @@
+"""The public pages (report form, tracking page) and their assets, served by the API itself.
+
+Files come from web/ next to chalicelib/ (infra's package step copies it into vendor/, which lands
+at the package root in Lambda). Only the names listed below are served. Pages carry a strict CSP
+(no inline script or style) and reference assets by content hash, so assets can be cached for a
+year and a release is visible at once.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from chalice import Blueprint, Response
+
+import chalicelib
+from chalicelib.http import guarded
+
+bp = Blueprint(__name__)
+
+WEB_DIR = Path(chalicelib.__file__).resolve().parent.parent / "web"
+
+PAGES = {"index": "index.html", "track": "track.html"}
+ASSETS = {
+    "app.css": "text/css; charset=utf-8",
+    "i18n.js": "text/javascript; charset=utf-8",
+    "common.js": "text/javascript; charset=utf-8",
+    "form.js": "text/javascript; charset=utf-8",
+    "track.js": "text/javascript; charset=utf-8",
+    "logo.svg": "image/svg+xml; charset=utf-8",
+}
+_PLACEHOLDER = re.compile(r"\{\{(base|asset:([a-z0-9.]+))\}\}")
+_SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
+
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "geolocation=(self), camera=(), microphone=(), payment=()",
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"
+
+
+@lru_cache(maxsize=32)
+def _read(name: str, mtime_ns: int) -> tuple[str, str]:
+    """(text, short content hash); keyed by mtime so an edited file is picked up locally."""
+    text = (WEB_DIR / name).read_text(encoding="utf-8")
+    return text, hashlib.sha256(text.encode()).hexdigest()[:12]
+
+
+def _file(name: str) -> tuple[str, str]:
+    return _read(name, (WEB_DIR / name).stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=1)
+def _upload_origin() -> str:
+    """The S3 endpoint the browser uploads to; allowed by connect-src and nothing else."""
+    from chalicelib.adapters.attachments import S3Files
+
+    return S3Files().origin()
+
+
+def content_security_policy() -> str:
+    return (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        f"connect-src 'self' {_upload_origin()}; form-action 'self'; base-uri 'self'; "
+        "frame-ancestors 'none'; manifest-src 'self'"
+    )
+
+
+def base_href(context: dict | None) -> str:
+    """The path the browser sees for the API root ("/api/" behind API Gateway's stage, "/" under
+    chalice local or a custom domain), so relative links work with or without a trailing slash."""
+    ctx = context or {}
+    path, resource = ctx.get("path") or "/", ctx.get("resourcePath") or "/"
+    if resource != "/":
+        if not path.endswith(resource):
+            return "/"
+        path = path[: len(path) - len(resource)]
+    base = path.rstrip("/") + "/"
+    return base if _SAFE_PATH.match(base) else "/"
+
+
+def _not_modified(etag: str) -> bool:
+    given = (bp.current_request.headers or {}).get("if-none-match", "")
+    return etag in [tag.strip() for tag in given.split(",")]
+
+
+def _respond(body: str, content_type: str, etag: str, cache: str, extra: dict | None = None) -> Response:
+    headers = {**SECURITY_HEADERS, "Content-Type": content_type, "Cache-Control": cache, "ETag": etag,
+               **(extra or {})}
+    if _not_modified(etag):
+        return Response(body="", status_code=304, headers=headers)
+    return Response(body=body, status_code=200, headers=headers)
+
+
+def render_page(page: str, context: dict | None) -> tuple[str, str]:
+    text, _ = _file(PAGES[page])
+    base = html.escape(base_href(context), quote=True)
+
+    def fill(match: re.Match) -> str:
+        if match.group(1) == "base":
+            return base
+        name = match.group(2)
+        if name not in ASSETS:
+            raise KeyError(f"{PAGES[page]} references {name}, which is not in ASSETS")
+        return f"static/{name}?v={_file(name)[1]}"
+
+    body = _PLACEHOLDER.sub(fill, text)
+    return body, '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+
+
+def _page(page: str) -> Response:
+    body, etag = render_page(page, bp.current_request.context)
+    return _respond(body, "text/html; charset=utf-8", etag, REVALIDATE,
+                    {"Content-Security-Policy": content_security_policy()})
+
+
+@bp.route("/", methods=["GET"])
+@guarded
+def index_page():
+    return _page("index")
+
+
+@bp.route("/track", methods=["GET"])
+@guarded
+def track_page():
+    return _page("track")
+
+
+@bp.route("/static/{name}", methods=["GET"])
+@guarded
+def static_asset(name):
+    if name not in ASSETS:
+        return Response(body="Not found", status_code=404,
+                        headers={**SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8"})
+    text, digest = _file(name)
+    version = (bp.current_request.query_params or {}).get("v")
+    return _respond(text, ASSETS[name], f'"{digest}"', IMMUTABLE if version == digest else REVALIDATE)
