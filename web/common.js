@@ -78,7 +78,8 @@
 
   FieldErrors.prototype.find = function (key) {
     var found = null;
-    this.root.querySelectorAll("[data-field]").forEach(function (node) {
+    var candidates = [this.root].concat(Array.prototype.slice.call(this.root.querySelectorAll("[data-field]")));
+    candidates.filter(function (node) { return node.hasAttribute("data-field"); }).forEach(function (node) {
       if (!found && node.getAttribute("data-field").split(" ").indexOf(key) >= 0) found = node;
     });
     return found;

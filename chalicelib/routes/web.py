@@ -31,7 +31,11 @@ ASSETS = {
     "track.js": "text/javascript; charset=utf-8",
     "logo.svg": "image/svg+xml; charset=utf-8",
 }
-_PLACEHOLDER = re.compile(r"\{\{(base|asset:([a-z0-9.]+))\}\}")
+# Parts every page shares, pasted in where a page says {{include:NAME}}.
+PARTIALS = ("_head.html", "_header.html", "_footer.html")
+_INCLUDE = re.compile(r"\{\{include:([a-z_.]+)\}\}\n?")
+_PLACEHOLDER = re.compile(r"\{\{(base|asset:([a-z0-9.]+)|current:([a-z]+))\}\}")
+_LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
 SECURITY_HEADERS = {
@@ -98,13 +102,22 @@ def _respond(body: str, content_type: str, etag: str, cache: str, extra: dict | 
     return Response(body=body, status_code=200, headers=headers)
 
 
+def _partial(match: re.Match) -> str:
+    name = match.group(1)
+    if name not in PARTIALS:
+        raise KeyError(f"{name} is not in PARTIALS")
+    return _LEADING_COMMENT.sub("", _file(name)[0])
+
+
 def render_page(page: str, context: dict | None) -> tuple[str, str]:
-    text, _ = _file(PAGES[page])
+    text = _INCLUDE.sub(_partial, _file(PAGES[page])[0])
     base = html.escape(base_href(context), quote=True)
 
     def fill(match: re.Match) -> str:
         if match.group(1) == "base":
             return base
+        if match.group(3):
+            return ' aria-current="page"' if match.group(3) == page else ""
         name = match.group(2)
         if name not in ASSETS:
             raise KeyError(f"{PAGES[page]} references {name}, which is not in ASSETS")

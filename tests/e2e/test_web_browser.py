@@ -255,6 +255,17 @@ def test_a_confidential_report_needs_its_access_code_on_the_tracking_page(page, 
     page.wait_for_selector("#report:not([hidden])")
     assert page.locator("#r-confidential").is_visible()
 
+    # the reporter adds files later; one only pretends to be a photo
+    page.set_input_files("#more-files", [
+        {"name": "bukti.png", "mimeType": "image/png", "buffer": png_bytes()},
+        {"name": "bukan-foto.png", "mimeType": "image/png", "buffer": b"<html><script>alert(1)</script></html>"},
+    ])
+    page.wait_for_selector("#r-attachments a:has-text('bukti.png')")
+    page.wait_for_selector("#file-error:has-text('bukan-foto.png')")
+    assert "isinya bukan gambar JPEG, PNG, WebP atau dokumen PDF" in page.inner_text("#file-error")
+    assert page.locator("#r-attachments li").count() == 1
+    page.screens.shot("track-attachments")
+
 
 def test_an_overdue_report_says_so_plainly(page, api):
     # A walk-in complaint recorded late by the agency: its clocks started on the day it arrived.

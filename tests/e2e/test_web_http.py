@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from chalicelib.routes.web import ASSETS, PAGES, WEB_DIR, base_href
+from chalicelib.routes.web import ASSETS, PAGES, PARTIALS, WEB_DIR, base_href
 
 
 def fetch(url: str, headers: dict | None = None):
@@ -33,9 +33,12 @@ def test_pages_are_html_with_a_strict_content_security_policy(stack, path):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Cache-Control"] == "no-cache" and headers["ETag"]
     assert '<base href="/">' in body
+    assert "{{" not in body and "<!--" not in body
+    current = re.findall(r'<a href="([^"]*)" aria-current="page"', body)
+    assert current == (["./"] if path == "/" else ["track"])
 
 
-@pytest.mark.parametrize("page", sorted(PAGES.values()))
+@pytest.mark.parametrize("page", sorted([*PAGES.values(), *PARTIALS]))
 def test_pages_hold_no_inline_script_or_style_and_load_nothing_from_elsewhere(page):
     html = (WEB_DIR / page).read_text(encoding="utf-8")
     assert all("src=" in tag for tag in re.findall(r"<script\b[^>]*>", html))
@@ -69,7 +72,7 @@ def test_only_whitelisted_assets_are_served(stack, name):
 def test_every_translated_text_of_the_pages_has_its_english():
     script = (WEB_DIR / "i18n.js").read_text(encoding="utf-8")
     english = set(re.findall(r'^\s+"([a-z_.0-9]+)": "', script, re.M))
-    for page in PAGES.values():
+    for page in [*PAGES.values(), *PARTIALS]:
         keys = set(re.findall(r'data-i18n(?:-label)?="([^"]+)"', (WEB_DIR / page).read_text(encoding="utf-8")))
         assert keys - english == set(), page
 
