@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from devtools.stack import REPO_ROOT, child_env, local_stack
+from devtools.stack import REPO_ROOT, local_stack
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -30,13 +28,6 @@ def _in_ci() -> bool:
 def stack():
     """moto + provisioning + chalice local, as `make run` starts them, on free ports."""
     with local_stack(log=lambda message: None) as info:
-        # Until create_tables() creates it (see the attachments README section), make sure the
-        # attachments table exists; create_attachment_tables() is a no-op when it does.
-        subprocess.run(
-            [sys.executable, "-c",
-             "from chalicelib.adapters.attachments import create_attachment_tables as c; c()"],
-            cwd=REPO_ROOT, env=child_env(info.env), check=True, capture_output=True, timeout=60,
-        )
         yield info
 
 
