@@ -164,6 +164,43 @@ BODY_MODELS: dict[str, Callable[[], Any]] = {
     "UploadIn": lambda: __import__("chalicelib.routes.attachments", fromlist=["UploadIn"]).UploadIn,
     "Open311KeyIn": lambda: __import__("chalicelib.routes.open311", fromlist=["KeyIn"]).KeyIn,
 }
+_REPORT = {
+    "kind": "complaint", "title": "Lampu jalan mati di Jl. Sisingamangaraja",
+    "description": "Sudah dua minggu lampu jalan mati, rawan kecelakaan.",
+    "location": {"province_code": "12", "regency_code": "12.71"}, "category_id": "street-lighting",
+    "reporter": {"name": "Budi", "email": "budi@example.com", "phone": "0812-6000-1234"},
+}
+# Request examples (named when a body has several): documentation, and what a fuzzer tries first.
+BODY_EXAMPLES: dict[str, dict[str, Any]] = {
+    "ReportIn": {"report": _REPORT, "to_an_agency": {**_REPORT, "agency_id": "pemkot-medan", "channel": "web"}},
+    "StaffReportIn": {"call_centre": {**_REPORT, "channel": "call_centre", "received_at": "2024-12-19T09:00:00+07:00"}},
+    "ActionIn": {
+        "dispatch": {"action": "dispatch", "agency_id": "pemkot-medan"},
+        "postpone": {"action": "postpone", "message": "Mohon sebutkan alamat lengkap."},
+        "archive": {"action": "archive", "reason": "duplicate"},
+        "assign": {"action": "assign", "unit_id": "pemkot-medan.dishub"},
+        "reroute": {"action": "reroute", "message": "Bukan wewenang unit kami."},
+        "respond": {"action": "respond", "message": "Petugas akan memperbaiki besok."},
+        "final_answer": {"action": "final_answer", "message": "Lampu sudah diganti."},
+        "set_field_inspection": {"action": "set_field_inspection", "required": True},
+        "correct": {"action": "correct", "title": "Lampu jalan mati di Jl. S. Parman", "category_id": "street-lighting"},
+    },
+    "ReplyIn": {"clarify_or_reply": {"message": "Lokasinya di depan pasar."},
+                "accept": {"accept": True, "rating": 5, "message": "Terima kasih."},
+                "reject": {"accept": False, "message": "Lampu masih mati."}},
+    "CalendarDayIn": {"non_working": {"working": False, "note": "Cuti bersama tambahan"}},
+    "SlaOverrideIn": {"limits": {"limits": {"completion_complaint": 10}}},
+    "AssignmentIn": {"period": {"username": "penghubung.dishub.medan", "start": "2025-01-01", "decree": "SK 1/2025"}},
+    "AssignmentEndIn": {"end": {"end": "2025-12-31"}},
+    "StaffIn": {"liaison_officer": {"name": "Rina", "role": "liaison_officer", "email": "rina@example.go.id",
+                                    "agency_id": "pemkot-medan", "unit_id": "pemkot-medan.dlh"}},
+    "UploadIn": {"photo": {"filename": "lampu.jpg", "content_type": "image/jpeg", "size": 182044}},
+    "Open311KeyIn": {"client": {"client_name": "Aplikasi Warga Medan", "contact": "dev@example.org"}},
+    "open311-form": {"request": {"api_key": "<key>", "service_code": "street-lighting", "lat": "3.5952",
+                                 "long": "98.6722", "description": "Lampu jalan mati.", "email": "budi@example.com",
+                                 "attribute[province_code]": "12", "attribute[regency_code]": "12.71"}},
+}
+
 # Parts of a model that do not come from the body (the calendar day is the path's).
 FROM_PATH = {"CalendarDayIn": ("date",)}
 
@@ -171,9 +208,10 @@ ACCESS_CODE = Param("X-Access-Code", {"type": "string", "maxLength": 64}, "the r
 IDEMPOTENCY_KEY = Param("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 128},
                         "same key + same body → the first answer (Idempotent-Replayed: true); "
                         "same key + another body → 400", "header")
-TID = {"type": "string", "maxLength": 64, "description": "tracking number, as people type it (c0p7rx82)"}
+TID = {"type": "string", "maxLength": 64, "description": "tracking number, as people type it (c0p7rx82)",
+       "examples": ["C0P7-RX82"]}
 ID64 = {"type": "string", "maxLength": 64}
-DATE = {"type": "string", "format": "date"}
+DATE = {"type": "string", "format": "date", "examples": ["2025-01-02"]}
 
 
 def _enum(values) -> dict[str, Any]:
@@ -349,7 +387,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
 
 PATH_PARAMS: dict[str, dict[str, Any]] = {
     "tid": TID, "aid": {"type": "string", "maxLength": 64, "description": "32 hex digits"},
-    "day": DATE, "scope": _enum(["agency", "category"]), "key": ID64, "unit_id": ID64,
+    "day": DATE, "scope": _enum(["agency", "category"]), "key": {**ID64, "examples": ["pemkot-medan"]},
+    "unit_id": {**ID64, "examples": ["pemkot-medan.dishub"]},
     "assignment_id": {"type": "string", "maxLength": 200}, "username": {"type": "string", "maxLength": 128},
     "key_id": ID64, "name": {"type": "string", "maxLength": 200},
 }
@@ -431,8 +470,10 @@ def build(app) -> dict[str, Any]:
                 operation["description"] = op.description
             if op.body:
                 media = "application/x-www-form-urlencoded" if op.body == "open311-form" else JSON
-                operation["requestBody"] = {"required": True,
-                                            "content": {media: {"schema": _model_schema(op.body, components)}}}
+                content = {"schema": _model_schema(op.body, components)}
+                if op.body in BODY_EXAMPLES:
+                    content["examples"] = {name: {"value": value} for name, value in BODY_EXAMPLES[op.body].items()}
+                operation["requestBody"] = {"required": True, "content": {media: content}}
             paths.setdefault(path, {})[method.lower()] = operation
     error_responses = {
         f"Error{status}": {"description": ERROR_WHEN.get(status, "error"),
