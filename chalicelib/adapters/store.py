@@ -168,12 +168,20 @@ class SettingModel(Model):
 MODELS: tuple[type[Model], ...] = (ReportModel, EventModel, DirectoryModel, SettingModel)
 
 
-def create_tables() -> None:
-    """Creates every table the app uses if missing (local run and tests; infra/ does it in AWS)."""
+def all_models() -> tuple[type[Model], ...]:
+    """Every table-backed model of the app (the infra drift test reads the same list)."""
+    from .attachments import AttachmentModel
+    from .counters import CounterModel
     from .limits import LimitModel
+    from .open311_keys import ApiKeyModel
     from .outbox import OutboxModel
 
-    for model in (*MODELS, OutboxModel, LimitModel):
+    return (*MODELS, OutboxModel, LimitModel, ApiKeyModel, CounterModel, AttachmentModel)
+
+
+def create_tables() -> None:
+    """Creates every table the app uses if missing (local run and tests; infra/ does it in AWS)."""
+    for model in all_models():
         if not model.exists():
             model.create_table(wait=True)
     _create_idempotency_table()
