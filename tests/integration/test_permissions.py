@@ -18,14 +18,11 @@ from importlib import resources
 import boto3
 import jwt
 import pytest
-from chalice.test import Client
-from moto import mock_aws
 
 from chalicelib import wiring
 from chalicelib.domain.roles import Principal, Role
 from chalicelib.services import reports
-from tests.integration.conftest import START, Api
-from tests.support import start_platform
+from tests.integration.proof_support import bare_deps, clear_tables, module_world, tick
 
 C, M, H, L, S, K = ("admin.pusat", "admin.medan", "penghubung.dishub.medan", "penghubung.dlh.medan",
                     "admin.sumut", "admin.kepri")
@@ -49,17 +46,8 @@ WALK = ("submitted", "dispatched", "assigned", "in_progress", "awaiting_reporter
 # ---- the platform, once for the module (each cell makes its own reports) ---------------------------------
 @pytest.fixture(scope="module")
 def world():
-    with mock_aws():
-        platform = start_platform(START)
-        from chalicelib.adapters.attachments import create_attachment_tables
-
-        create_attachment_tables()
-        boto3.client("s3", region_name="ap-southeast-3").create_bucket(
-            Bucket="lapor-test-attachments", CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
-        from app import app
-
-        with Client(app) as client:
-            yield Api(client, platform)
+    with module_world() as api:
+        yield api
 
 
 @pytest.fixture
@@ -67,20 +55,6 @@ def api(world):
     wiring.clock = world.platform.clock  # other modules' fixtures replace the clock
     yield world
     clear_tables()
-
-
-KEEP = ("directory",)
-
-
-def clear_tables() -> None:
-    """Empties every table but the directory after each test: moto copies whole tables for each
-    transaction, so a table that grows over the module makes every later write slower."""
-    from moto.core import DEFAULT_ACCOUNT_ID
-    from moto.dynamodb.models import dynamodb_backends
-
-    for name, table in dynamodb_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].tables.items():
-        if not name.endswith(KEEP):
-            table.items.clear()
 
 
 def _new(place: dict) -> reports.NewReport:
@@ -107,29 +81,12 @@ def report_at(place_name: str, status: str) -> str:
         (liaison, "final_answer", {"message": "Sudah diperbaiki."}),
     ]
     for who, action, params in steps[: min(WALK.index(status), 4)]:
-        now = _tick()
+        now = tick()
         reports.staff_action(bare_deps(), who, tid, action, params, now)
     if status == "completed":
-        reports.reporter_reply(bare_deps(), tid, code, reports.ReporterReply(accept=True, rating=4), _tick())
-    _tick()
+        reports.reporter_reply(bare_deps(), tid, code, reports.ReporterReply(accept=True, rating=4), tick())
+    tick()
     return tid
-
-
-def bare_deps() -> reports.Deps:
-    """The app's adapters without the transaction hooks (outbox, counters): the scene is set
-    faster, and the request under test still goes through the whole app."""
-    import dataclasses
-
-    from chalicelib.adapters.store import DynamoReports
-
-    return dataclasses.replace(wiring.deps(), reports=DynamoReports())
-
-
-def _tick():
-    """Each step a second later: two events of one report never share a moment (and so a
-    notification's dedup key), as in life."""
-    wiring.clock.advance(seconds=1)
-    return wiring.now()
 
 
 def _cells(row: tuple) -> list[tuple[str, str, str]]:

@@ -1,0 +1,81 @@
+"""Shared machinery of the proof tests (permissions, limits, privacy, concurrency, call budgets):
+one moto platform per module, emptied between tests, and the scene set without side effects."""
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import json
+from typing import Iterator
+
+import boto3
+import jsonschema
+from chalice.test import Client
+from moto import mock_aws
+
+from chalicelib import wiring
+from chalicelib.services import reports
+from tests.integration.conftest import START, Api
+from tests.support import start_platform
+
+REGION = "ap-southeast-3"
+BUCKET = "lapor-test-attachments"
+KEEP = ("directory",)
+
+
+@contextlib.contextmanager
+def module_world() -> Iterator[Api]:
+    """moto, the demo platform, the attachments table and bucket, and a test client of the app."""
+    with mock_aws():
+        platform = start_platform(START)
+        from chalicelib.adapters.attachments import create_attachment_tables
+
+        create_attachment_tables()
+        boto3.client("s3", region_name=REGION).create_bucket(
+            Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+        from app import app
+
+        with Client(app) as client:
+            yield Api(client, platform)
+
+
+def clear_tables() -> None:
+    """Empties every table but the directory: moto copies whole tables for each transaction, so
+    a table that grows over a module makes every later write slower."""
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.dynamodb.models import dynamodb_backends
+
+    for name, table in dynamodb_backends[DEFAULT_ACCOUNT_ID][REGION].tables.items():
+        if not name.endswith(KEEP):
+            table.items.clear()
+
+
+def bare_deps() -> reports.Deps:
+    """The app's adapters without the transaction hooks (outbox, counters): a scene is set
+    faster, and the request under test still goes through the whole app."""
+    from chalicelib.adapters.store import DynamoReports
+
+    return dataclasses.replace(wiring.deps(), reports=DynamoReports())
+
+
+def tick(seconds: int = 1):
+    """The frozen clock a little later: two events of one report never share a moment (and so
+    a notification's dedup key), as in life."""
+    wiring.clock.advance(seconds=seconds)
+    return wiring.now()
+
+
+_ERROR_SCHEMA = None
+
+
+def assert_error_body(body, status: int | None = None, code: str | None = None) -> None:
+    """The platform's one error body, as /openapi.json documents it."""
+    global _ERROR_SCHEMA
+    if _ERROR_SCHEMA is None:
+        from chalicelib.openapi import error_schema
+
+        _ERROR_SCHEMA = error_schema()
+    if isinstance(body, (str, bytes)):
+        body = json.loads(body)
+    jsonschema.validate(body, _ERROR_SCHEMA)
+    if code:
+        assert body["error"]["code"] == code, body
