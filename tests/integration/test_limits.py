@@ -291,7 +291,6 @@ def test_no_route_enables_cors_and_no_answer_carries_access_control_allow_origin
         assert not any(k.lower().startswith("access-control-") for k in response.headers), (path, response.headers)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG chalicelib/http.py Query.int: '²'.isdigit() but int('²') raises: 500")
 @pytest.mark.parametrize("path", ["/staff/reports?limit=%C2%B2", "/staff/calendar?year=%C2%B2"])
 def test_a_superscript_digit_in_a_number_parameter_is_400_not_500(api, path):
     refused(api.get(path, user=CENTRAL))
