@@ -15,11 +15,11 @@ import argparse
 import datetime as dt
 import os
 import random
-import statistics as pystats
 import sys
 import time
 from typing import Iterator
 
+from chalicelib.domain import statistics as stats
 from chalicelib.domain.calendar import WIB, indonesian_calendar
 from chalicelib.domain.ids import ALPHABET
 from chalicelib.domain.lifecycle import Action, Status
@@ -32,6 +32,7 @@ GROUP_BYS = (None, "agency", "unit", "category", "channel", "kind", "month")
 OPEN_STATUSES = (Status.SUBMITTED, Status.DISPATCHED, Status.ASSIGNED, Status.IN_PROGRESS,
                  Status.AWAITING_REPORTER)
 RATIO_LIMIT = 1.5
+PROVINCES = ("12", "13", "14", "15", "16")  # one per measured size, same agency structure in each
 
 
 def tracking_id(i: int) -> str:
@@ -110,11 +111,28 @@ def _setup_environment() -> None:
                        "POWERTOOLS_TRACE_DISABLED": "1", "POWERTOOLS_SERVICE_NAME": "lapor"})
 
 
-def _measure(n: int, with_reports: bool, runs: int) -> dict:
+def _agencies_like_medan(province: str) -> list[AgencyRef]:
+    """The same agencies and units in every measured province, so the only difference is volume."""
+    from chalicelib.demo import demo_agencies
+    from chalicelib.domain.report import UnitRef
+
+    out = []
+    for a in demo_agencies():
+        if a.province_code == "12":
+            aid = f"{a.id}-{province}"
+            out.append(AgencyRef(id=aid, province_code=province, name=f"{a.name} ({province})",
+                                 regency_code=f"{province}.71",
+                                 units=tuple(UnitRef(f"{aid}.{u.id.split('.')[-1]}", aid, u.name) for u in a.units)))
+    return out
+
+
+def _measure(sizes: list[int], reports_up_to: int, runs: int) -> list[dict]:
+    """Each size is its own province in one counters table; the queries are interleaved run by
+    run, so whatever else the machine is doing slows every size alike."""
     from moto import mock_aws
 
     from chalicelib import config
-    from chalicelib.demo import demo_agencies, load_demo_data
+    from chalicelib.demo import load_demo_data
     from chalicelib.domain.roles import Principal, Role
     from chalicelib.services import calendar as calendar_service
     from chalicelib.services.statistics import StatisticsFilters, staff_statistics
@@ -128,29 +146,40 @@ def _measure(n: int, with_reports: bool, runs: int) -> dict:
         load_demo_data()
         calendar_service.invalidate()
         directory = store.DynamoDirectory()
-        agencies = [a for a in demo_agencies() if a.province_code == "12"]
-        t0 = time.perf_counter()
-        reports = list(synthetic_reports(n, agencies=agencies, seed=n))
-        built = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        counters.bulk_load(reports, indonesian_calendar(), write_reports=with_reports)
-        loaded = time.perf_counter() - t0
-        del reports
-        sumut = Principal("admin.sumut", Role.PROVINCIAL_ADMIN, province_code="12")
+        cases = []
+        for i, n in enumerate(sizes):
+            province = PROVINCES[i]
+            agencies = _agencies_like_medan(province)
+            for agency in agencies:
+                directory.put_agency(agency)
+            t0 = time.perf_counter()
+            reports = list(synthetic_reports(n, agencies=agencies, seed=n, province=province,
+                                             regencies=(f"{province}.71",)))
+            built = time.perf_counter() - t0
+            t0 = time.perf_counter()
+            counters.bulk_load(reports, indonesian_calendar(), write_reports=n <= reports_up_to)
+            del reports
+            cases.append({"n": n, "province": province, "reports_written": n <= reports_up_to, "build_s": built,
+                          "load_s": time.perf_counter() - t0, "queries": {},
+                          "admin": Principal(f"admin.{province}", Role.PROVINCIAL_ADMIN, province_code=province)})
         now = dt.datetime(2024, 1, 15, tzinfo=WIB)
-        out = {"n": n, "reports_written": with_reports, "build_s": built, "load_s": loaded, "queries": {}}
         for group_by in GROUP_BYS:
             f = StatisticsFilters(first_period="2023-01", last_period="2023-12", group_by=group_by)
-            timings, items = [], 0
+            timings: dict[int, list[float]] = {c["n"]: [] for c in cases}
             for _ in range(runs):
-                reader = counters.DynamoCounters()
-                t0 = time.perf_counter()
-                answer = staff_statistics(reader, directory, sumut, f, now)
-                timings.append(time.perf_counter() - t0)
-                items = reader.items_read
-            assert answer["totals"]["received"] == n, answer["totals"]["received"]
-            out["queries"][group_by or "none"] = {"ms": pystats.median(timings) * 1000, "items": items}
-        return out
+                for case in cases:
+                    reader = counters.DynamoCounters()
+                    t0 = time.perf_counter()
+                    answer = staff_statistics(reader, directory, case["admin"], f, now)
+                    timings[case["n"]].append(time.perf_counter() - t0)
+                    assert answer["totals"]["received"] == case["n"], answer["totals"]
+                    case["queries"][group_by or "none"] = {"items": reader.items_read, "kb": reader.bytes_read / 1024}
+            for case in cases:  # the fastest run: other processes on the machine only ever add time
+                case["queries"][group_by or "none"]["ms"] = min(timings[case["n"]]) * 1000
+        table_items = counters.CounterModel.count()
+        for case in cases:
+            case["table_items"] = table_items
+        return cases
 
 
 def _export_page(rows: int) -> list[str]:
@@ -173,32 +202,51 @@ def _export_page(rows: int) -> list[str]:
     return lines
 
 
+def _table(results: list[dict], runs: int) -> float:
+    """Prints one line per group_by: latency, items and KB per size, and last/first ratios."""
+    sizes = [format(r["n"], ",") for r in results]
+    print(f"\nprovincial admin, 2023, one query (fastest of {runs} interleaved runs; moto in process)")
+    head = " ".join(f"{'@' + n:>9s}" for n in sizes)
+    print(f"{'':9s} | {'ms ' + head:>{10 * len(sizes) + 3}s} ratio | {'items ' + head:>{10 * len(sizes) + 6}s} ratio "
+          f"| {'KB ' + head:>{10 * len(sizes) + 3}s} ratio")
+    worst = {"ms": 0.0, "items": 0.0}
+    for key in results[0]["queries"]:
+        cells = []
+        for measure, fmt in (("ms", "9.1f"), ("items", "9d"), ("kb", "9.1f")):
+            values = [r["queries"][key][measure] for r in results]
+            ratio = values[-1] / max(values[0], 1e-9)
+            worst[measure] = max(worst.get(measure, 0.0), ratio)
+            cells.append(" ".join(format(v, fmt) for v in values) + f" {ratio:5.2f}")
+        print(f"{key:9s} | " + " | ".join(cells))
+    return max(worst["ms"], worst["items"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--small", type=int, default=1_000)
-    parser.add_argument("--large", type=int, default=100_000)
+    parser.add_argument("--sizes", default="1000,100000",
+                        help="comma-separated report counts; ratios are last/first (default 1000,100000)")
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--reports-for-large", action="store_true",
-                        help="also write the large case's report items (slow in moto)")
+    parser.add_argument("--reports-up-to", type=int, default=10_000,
+                        help="write report items too for sizes up to this (slow in moto beyond)")
     parser.add_argument("--no-export", action="store_true")
     args = parser.parse_args(argv)
     _setup_environment()
-    results = [_measure(args.small, True, args.runs), _measure(args.large, args.reports_for_large, args.runs)]
-    small, large = results
+    sizes = [int(x) for x in args.sizes.split(",")]
+    results = _measure(sizes, args.reports_up_to, args.runs)
     for r in results:
         what = "reports + counters" if r["reports_written"] else "counter items only (reports not written)"
-        print(f"{r['n']:>7,} reports in province 12 (2023): built {r['build_s']:.1f} s, "
+        print(f"{r['n']:>9,} reports in province {r['province']} (2023): built {r['build_s']:.1f} s, "
               f"bulk-loaded {what} in {r['load_s']:.1f} s")
-    print(f"\n{'group_by':10s} {'ms @' + format(small['n'], ','):>12s} {'ms @' + format(large['n'], ','):>12s} "
-          f"{'ratio':>6s}   {'items @small':>12s} {'items @large':>12s} {'ratio':>6s}")
-    worst = 0.0
-    for key in small["queries"]:
-        a, b = small["queries"][key], large["queries"][key]
-        t_ratio, i_ratio = b["ms"] / a["ms"], b["items"] / max(a["items"], 1)
-        worst = max(worst, t_ratio, i_ratio)
-        print(f"{key:10s} {a['ms']:12.2f} {b['ms']:12.2f} {t_ratio:6.2f}   {a['items']:12d} {b['items']:12d} {i_ratio:6.2f}")
+    print(f"one counters table for all: {results[0]['table_items']:,} items")
+    worst = _table(results, args.runs)
     verdict = "PASS" if worst < RATIO_LIMIT else "FAIL"
-    print(f"\nworst ratio {worst:.2f} (limit {RATIO_LIMIT}): {verdict}")
+    print(f"\nworst last/first ratio of latency or items read: {worst:.2f} (limit {RATIO_LIMIT}): {verdict}")
+    print("Items read depend on months x distinct values only, never on the number of reports.\n"
+          "KB read grows while each item's working-day histograms fill up (exact medians per group need\n"
+          f"one bucket per day) and stops at {stats.HIST_CAP + 2} buckets per timing: compare the last two sizes.\n"
+          "Latency is moto's: it serialises every attribute (so it follows KB) and walks the whole table\n"
+          "on every Query (moto/dynamodb/models/table.py, `for item in self.all_items()`), the same cost\n"
+          "for every size here since all share one table; DynamoDB reads only the partition's key range.")
     if not args.no_export:
         from chalicelib.services.exports import EXPORT_MAX_ROWS
 

@@ -38,11 +38,12 @@ TIMING_METRICS = tuple(
 )
 SLA_METRICS = tuple(name for stage in SLA_STAGES for name in (f"sla_{stage}_done", f"sla_{stage}_on_time"))
 BASE_METRICS: tuple[str, ...] = (*COUNTS, *TIMING_METRICS, *SLA_METRICS)
-# Published, non-confidential reports are counted a second time under "pub_" names on the
-# national and provincial items: public statistics read the same items, and a report becoming
-# public or confidential changes attributes, not which items its transaction touches.
-PUBLIC_PREFIX = "pub_"
-METRICS: tuple[str, ...] = (*BASE_METRICS, *(PUBLIC_PREFIX + m for m in BASE_METRICS))
+# Reports the public may not see (never dispatched, or confidential) are counted a second time
+# under "np_" names on the national and provincial items; public figures are the total minus
+# those. They are a minority and rarely have timings, so items stay small, and a report
+# becoming public or confidential changes attributes, not which items its transaction touches.
+NON_PUBLIC_PREFIX = "np_"
+METRICS: tuple[str, ...] = (*BASE_METRICS, *(NON_PUBLIC_PREFIX + m for m in BASE_METRICS))
 
 Metrics = dict[str, int]
 CounterKey = tuple[str, str]  # (scope, key)
@@ -214,11 +215,11 @@ def contributions(report: Report | None, calendar: WorkingCalendar) -> dict[Coun
     if report is None:
         return {}
     metrics = metrics_of(report, calendar)
-    with_public = {**metrics, **{PUBLIC_PREFIX + k: v for k, v in metrics.items()}} if is_public(report) else metrics
+    hidden = metrics if is_public(report) else {**metrics, **{NON_PUBLIC_PREFIX + k: v for k, v in metrics.items()}}
     period = period_of(report.received_at)
     values = dimension_values(report)
     return {
-        (scope, counter_key(dim, period, values[dim])): with_public if has_public_metrics(scope) else metrics
+        (scope, counter_key(dim, period, values[dim])): hidden if has_public_metrics(scope) else metrics
         for scope in scopes_of(report)
         for dim in dimensions_of(scope)
     }
@@ -261,13 +262,12 @@ def add_into(target: Metrics, source: Mapping[str, int]) -> Metrics:
 
 
 def public_part(m: Mapping[str, int]) -> Metrics:
-    """The published-only numbers of an item, under the base names."""
-    n = len(PUBLIC_PREFIX)
-    return {k[n:]: v for k, v in m.items() if k.startswith(PUBLIC_PREFIX)}
+    """What the public may see of an item: everything minus the non-public reports."""
+    return {k: v - m.get(NON_PUBLIC_PREFIX + k, 0) for k, v in staff_part(m).items()}
 
 
 def staff_part(m: Mapping[str, int]) -> Metrics:
-    return {k: v for k, v in m.items() if not k.startswith(PUBLIC_PREFIX)}
+    return {k: v for k, v in m.items() if not k.startswith(NON_PUBLIC_PREFIX)}
 
 
 def _rate(part: int, whole: int) -> float | None:

@@ -152,25 +152,28 @@ def _summed(rows: list[tuple[str, str, stats.Metrics]], by: str) -> dict[str, st
 
 def figures_for(counters: Counters, directory: Directory, where: Slice, first: str, last: str,
                 group_by: str | None, min_reports: int) -> dict[str, Any]:
-    """Totals of the slice and, when asked, one row per group (agencies ranked fairly)."""
-    totals_rows = where.read(counters, stats.TOTAL, first, last)
+    """Totals of the slice and, when asked, one row per group (agencies ranked fairly). One Query:
+    every report sits in exactly one value of each dimension, so a dimension's groups add up to
+    the totals, which are then not read separately."""
+    stored = where.scope is not None and group_by in stats.dimensions_of(where.scope)
+    rows_read = where.read(counters, group_by if stored else stats.TOTAL, first, last)
     totals: stats.Metrics = {}
-    for _period, _value, metrics in totals_rows:
+    for _period, _value, metrics in rows_read:
         stats.add_into(totals, metrics)
     answer: dict[str, Any] = {"totals": stats.figures(totals)}
     if group_by is None:
         return answer
     if group_by == "month":
-        by_month = _summed(totals_rows, "period")
+        by_month = _summed(rows_read, "period")
         answer["groups"] = [{"key": m, "label": m, **stats.figures(by_month.get(m, {}))}
                             for m in stats.months(first, last)]
         return answer
-    if where.scope is None:
-        groups: dict[str, stats.Metrics] = {}
-    elif group_by in stats.dimensions_of(where.scope):
-        groups = _summed(where.read(counters, group_by, first, last), "value")
-    else:  # a dimension the scope holds constant: its single group is the total
+    if stored:
+        groups = _summed(rows_read, "value")
+    elif where.scope is not None:  # a dimension the scope holds constant: its single group is the total
         groups = {where.fixed[group_by]: totals}
+    else:
+        groups = {}
     groups = {k: v for k, v in groups.items() if v.get("received")}
     labels = _labels(group_by, directory)
     rows = [{"key": k, "label": NONE_LABEL if k == stats.NONE_VALUE else labels.get(k, k), **stats.figures(m)}
@@ -204,8 +207,8 @@ def staff_statistics(counters: Counters, directory: Directory, principal: Princi
 
 def public_statistics(counters: Counters, directory: Directory, province_code: str | None, year: int | None,
                       group_by: str | None, now: dt.datetime, min_reports: int | None = None) -> dict[str, Any]:
-    """Published reports only (dispatched at least once, never confidential): the items'
-    "pub_" numbers, so nothing else can leak into these figures."""
+    """Published reports only (dispatched at least once, never confidential): the items' totals
+    minus their "np_" (non-public) numbers."""
     year = year or to_wib_date(now).year
     first, last = f"{year:04d}-01", f"{year:04d}-12"
     base = stats.province_scope(province_code) if province_code else stats.all_scope()

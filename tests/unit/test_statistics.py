@@ -59,21 +59,24 @@ def test_a_report_handled_in_another_province_counts_in_both_and_in_their_inters
     }
 
 
-def test_only_published_reports_that_are_not_confidential_carry_public_numbers():
-    def public_items(report):
-        return {key for key, m in stats.contributions(report, CALENDAR).items() if "pub_received" in m}
-
-    assert public_items(started()) == set()  # not yet dispatched
-    assert public_items(started(agency=MEDAN, confidential=True)) == set()
-    published = public_items(started(agency=MEDAN))
-    assert {scope for scope, _key in published} == {"all", "prov#12"}
-    assert ("prov#12", "total#2024-12#") in published
+def _public_received(report) -> dict:
+    return {key: stats.public_part(m).get("received", 0) for key, m in stats.contributions(report, CALENDAR).items()
+            if stats.has_public_metrics(key[0])}
 
 
-def test_public_numbers_follow_a_report_into_both_provinces_it_belongs_to():
-    scopes = {scope for (scope, _k), m in stats.contributions(started(agency=BATAM), CALENDAR).items()
-              if "pub_received" in m}
-    assert scopes == {"all", "prov#12", "prov#21"}
+def test_only_published_reports_that_are_not_confidential_count_publicly():
+    assert set(_public_received(started()).values()) == {0}  # not yet dispatched
+    assert set(_public_received(started(agency=MEDAN, confidential=True)).values()) == {0}
+    published = _public_received(started(agency=MEDAN))
+    assert {scope for scope, _key in published} == {"all", "prov#12"} and set(published.values()) == {1}
+
+
+def test_public_reports_add_no_extra_numbers_and_hidden_ones_only_on_national_and_provincial_items():
+    assert not any(k.startswith(stats.NON_PUBLIC_PREFIX) for m in stats.contributions(started(agency=MEDAN), CALENDAR).values()
+                   for k in m)
+    hidden = {scope for (scope, _k), m in stats.contributions(started(agency=BATAM, confidential=True), CALENDAR).items()
+              if "np_received" in m}
+    assert hidden == {"all", "prov#12", "prov#21"}
 
 
 def test_dimensions_an_agency_scope_holds_constant_are_not_stored_twice():
@@ -139,7 +142,7 @@ def test_completion_moves_only_the_metrics_that_changed_once_per_item():
     after = completed_report()
     d = stats.delta(before, after, CALENDAR)
     changed = {"completed", "cp_count", "cp_sum", "cp_d0", "rating_count", "rating_sum"}
-    assert d and all(set(m) <= changed | {stats.PUBLIC_PREFIX + c for c in changed} for m in d.values())
+    assert d and all(set(m) <= changed for m in d.values())
     assert all(m["completed"] == 1 for m in d.values())
 
 
