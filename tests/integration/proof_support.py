@@ -79,3 +79,44 @@ def assert_error_body(body, status: int | None = None, code: str | None = None) 
     jsonschema.validate(body, _ERROR_SCHEMA)
     if code:
         assert body["error"]["code"] == code, body
+
+
+PLACES = {
+    "medan": dict(province="12", regency="12.71", agency="pemkot-medan", unit="pemkot-medan.dishub",
+                  other_unit="pemkot-medan.dlh"),
+    "medan_dlh": dict(province="12", regency="12.71", agency="pemkot-medan", unit="pemkot-medan.dlh",
+                      other_unit="pemkot-medan.dishub"),
+    "batam": dict(province="21", regency="21.71", agency="pemkot-batam", unit="pemkot-batam.dishub",
+                  other_unit="pemkot-batam.dinkes"),
+}
+WALK = ("submitted", "dispatched", "assigned", "in_progress", "awaiting_reporter", "completed")
+
+
+def report_at(place_name: str, status: str) -> tuple[str, str]:
+    """(tracking id, access code) of a fresh report of `place_name` walked to `status` by the
+    use cases themselves, without side effects (bare_deps)."""
+    from chalicelib.domain.report import Location, Reporter
+    from chalicelib.domain.roles import Principal, Role
+
+    place = PLACES[place_name]
+    new = reports.NewReport(kind="complaint", title="Parkir liar di Jalan Gatot Subroto",
+                            description="Juru parkir liar memungut Rp5.000 di depan pasar setiap sore.",
+                            location=Location(place["province"], place["regency"]), category_id="illegal-parking",
+                            reporter=Reporter("Rina Marlina", email="rina@example.com", phone="+6281260001234"),
+                            channel="web")
+    report, code = reports.submit_report(bare_deps(), new, tick())
+    tid = report.tracking_id
+    agency = Principal("setup.agency", Role.AGENCY_ADMIN, agency_id=place["agency"])
+    liaison = Principal("setup.liaison", Role.LIAISON_OFFICER, agency_id=place["agency"], unit_id=place["unit"])
+    steps = [
+        (Principal("setup.central", Role.CENTRAL_ADMIN), "dispatch", {"agency_id": place["agency"]}),
+        (agency, "assign", {"unit_id": place["unit"]}),
+        (liaison, "respond", {"message": "Kami tinjau."}),
+        (liaison, "final_answer", {"message": "Sudah diperbaiki."}),
+    ]
+    for who, action, params in steps[: min(WALK.index(status), 4)]:
+        reports.staff_action(bare_deps(), who, tid, action, params, tick())
+    if status == "completed":
+        reports.reporter_reply(bare_deps(), tid, code, reports.ReporterReply(accept=True, rating=4), tick())
+    tick()
+    return tid, code

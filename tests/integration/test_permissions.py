@@ -22,26 +22,16 @@ import pytest
 from chalicelib import wiring
 from chalicelib.domain.roles import Principal, Role
 from chalicelib.services import reports
-from tests.integration.proof_support import bare_deps, clear_tables, module_world, tick
+from tests.integration.proof_support import PLACES, clear_tables, module_world
+from tests.integration.proof_support import report_at as walked
 
 C, M, H, L, S, K = ("admin.pusat", "admin.medan", "penghubung.dishub.medan", "penghubung.dlh.medan",
                     "admin.sumut", "admin.kepri")
 ROLES = (C, M, H, L, S, K)
 
-PLACES = {
-    "medan": dict(province="12", regency="12.71", agency="pemkot-medan", unit="pemkot-medan.dishub",
-                  other_unit="pemkot-medan.dlh"),
-    "medan_dlh": dict(province="12", regency="12.71", agency="pemkot-medan", unit="pemkot-medan.dlh",
-                      other_unit="pemkot-medan.dishub"),
-    "batam": dict(province="21", regency="21.71", agency="pemkot-batam", unit="pemkot-batam.dishub",
-                  other_unit="pemkot-batam.dinkes"),
-}
 # Which report is inside / outside each role's scope.
 ROLE_PLACES = {C: ("medan", None), M: ("medan", "batam"), H: ("medan", "medan_dlh"), L: ("medan_dlh", "medan"),
                S: ("medan", "batam"), K: ("batam", "medan")}
-
-WALK = ("submitted", "dispatched", "assigned", "in_progress", "awaiting_reporter", "completed")
-
 
 # ---- the platform, once for the module (each cell makes its own reports) ---------------------------------
 @pytest.fixture(scope="module")
@@ -57,36 +47,8 @@ def api(world):
     clear_tables()
 
 
-def _new(place: dict) -> reports.NewReport:
-    from chalicelib.domain.report import Location, Reporter
-
-    return reports.NewReport(kind="complaint", title="Lampu jalan padam di depan pasar",
-                             description="Sudah dua minggu lampu jalan padam, rawan kecelakaan.",
-                             location=Location(place["province"], place["regency"]),
-                             reporter=Reporter("Rina Marlina", email="rina@example.com"), channel="web")
-
-
 def report_at(place_name: str, status: str) -> str:
-    """A fresh report of `place_name` walked to `status` by the use cases themselves."""
-    place, now = PLACES[place_name], wiring.now()
-    deps = bare_deps()
-    report, code = reports.submit_report(deps, _new(place), now)
-    tid = report.tracking_id
-    agency = Principal("setup.agency", Role.AGENCY_ADMIN, agency_id=place["agency"])
-    liaison = Principal("setup.liaison", Role.LIAISON_OFFICER, agency_id=place["agency"], unit_id=place["unit"])
-    steps = [
-        (Principal("setup.central", Role.CENTRAL_ADMIN), "dispatch", {"agency_id": place["agency"]}),
-        (agency, "assign", {"unit_id": place["unit"]}),
-        (liaison, "respond", {"message": "Kami tinjau."}),
-        (liaison, "final_answer", {"message": "Sudah diperbaiki."}),
-    ]
-    for who, action, params in steps[: min(WALK.index(status), 4)]:
-        now = tick()
-        reports.staff_action(bare_deps(), who, tid, action, params, now)
-    if status == "completed":
-        reports.reporter_reply(bare_deps(), tid, code, reports.ReporterReply(accept=True, rating=4), tick())
-    tick()
-    return tid
+    return walked(place_name, status)[0]
 
 
 def _cells(row: tuple) -> list[tuple[str, str, str]]:

@@ -1,0 +1,110 @@
+"""DynamoDB calls per request against budgets (bench/calls_bench.py measures, warm, in-process).
+
+BUDGET is what each request costs today: one call more fails. MINIMUM is what the design needs
+(README, "Storage and access patterns"); where it is lower than the budget, the difference is a
+known wasted call, named in WASTE, and that row of the minimum test is an expected failure until
+it is removed (strict: removing it makes the row pass, then move the budget down to the minimum).
+
+Per request the design needs: the report (GetItem) and, to answer it, its history (Query) and the
+names it shows (agency, category: GetItem each); each change one TransactWriteItems (report,
+events, outbox rows, counters); each message sent after the commit a claim and a mark (UpdateItem
+each); reference checks (GetItem) for ids the caller names; the limits (one UpdateItem per public
+submission, one GetItem per access-code check); idempotency (PutItem + UpdateItem); lists one
+Query per index partition (a province is two, "everything" one per status).
+"""
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from chalicelib import wiring
+from tests.integration.proof_support import module_world
+
+G, P, Q, T, U = "GetItem", "PutItem", "Query", "TransactWriteItems", "UpdateItem"
+
+
+def calls(**ops) -> Counter:
+    return Counter({{"G": G, "P": P, "Q": Q, "T": T, "U": U}[k]: v for k, v in ops.items()})
+
+
+#                                   today                               the design's minimum
+BUDGET_AND_MINIMUM = {
+    "submit":                      (calls(G=1, T=1, U=1),               calls(G=1, T=1, U=1)),
+    "submit with Idempotency-Key": (calls(G=1, P=1, T=1, U=2),          calls(G=1, P=1, T=1, U=2)),
+    "submit naming an agency":     (calls(G=5, T=1, U=5),               calls(G=2, T=1, U=5)),
+    "track (public)":              (calls(G=3, Q=1),                    calls(G=3, Q=1)),
+    "track (with access code)":    (calls(G=3, Q=1),                    calls(G=3, Q=1)),
+    "staff view":                  (calls(G=3, Q=1),                    calls(G=3, Q=1)),
+    "dispatch":                    (calls(G=7, Q=1, T=1, U=4),          calls(G=3, Q=1, T=1, U=4)),
+    "postpone":                    (calls(G=4, Q=1, T=1, U=4),          calls(G=2, Q=1, T=1, U=4)),
+    "archive":                     (calls(G=2, Q=1, T=1),               calls(G=2, Q=1, T=1)),
+    "correct":                     (calls(G=2, Q=1, T=1),               calls(G=2, Q=1, T=1)),
+    "forward":                     (calls(G=7, Q=1, T=1, U=4),          calls(G=3, Q=1, T=1, U=4)),
+    "assign":                      (calls(G=6, Q=2, T=1),               calls(G=3, Q=2, T=1)),
+    "reroute (agency)":            (calls(G=2, Q=1, T=1),               calls(G=2, Q=1, T=1)),
+    "reroute (unit)":              (calls(G=4, Q=1, T=1),               calls(G=3, Q=1, T=1)),
+    "set_field_inspection":        (calls(G=4, Q=1, T=1),               calls(G=3, Q=1, T=1)),
+    "respond":                     (calls(G=6, Q=1, T=1, U=4),          calls(G=3, Q=1, T=1, U=4)),
+    "final_answer":                (calls(G=6, Q=1, T=1, U=4),          calls(G=3, Q=1, T=1, U=4)),
+    "reporter reply":              (calls(G=5, Q=1, T=1),               calls(G=4, Q=1, T=1)),
+    "reporter accepts":            (calls(G=7, Q=1, T=1, U=4),          calls(G=4, Q=1, T=1, U=4)),
+    "provincial list":             (calls(Q=2),                         calls(Q=2)),
+    "agency list":                 (calls(Q=1),                         calls(Q=1)),
+    "unit list":                   (calls(Q=1),                         calls(Q=1)),
+    "central list":                (calls(Q=8),                         calls(Q=8)),
+}
+
+OUTBOX_READ = ("outbox.deliver reads each row (GetItem, consistent) before claiming it; the claim is "
+               "already a conditional UpdateItem and can return the row (ReturnValues=ALL_NEW)")
+AGENCY_AGAIN = ("the agency is read again in one request: reference check (services/reports), "
+                "notifications._base_values and views._names each GetItem it")
+EAGER_VALUES = ("notifications.messages_for_event builds _base_values (an agency GetItem) before "
+                "knowing a message is due; this action sends none")
+ON_DUTY_ROWS = ("assign: liaison_on_duty GetItems each on-duty officer's staff row, though only "
+                "'is anyone on duty' matters unless a message goes out")
+WASTE = {
+    "submit naming an agency": (AGENCY_AGAIN, OUTBOX_READ),
+    "dispatch": (AGENCY_AGAIN, OUTBOX_READ),
+    "forward": (AGENCY_AGAIN, OUTBOX_READ),
+    "postpone": (OUTBOX_READ,),
+    "assign": (AGENCY_AGAIN, ON_DUTY_ROWS),
+    "reroute (unit)": (EAGER_VALUES,),
+    "set_field_inspection": (EAGER_VALUES,),
+    "respond": (AGENCY_AGAIN, OUTBOX_READ),
+    "final_answer": (AGENCY_AGAIN, OUTBOX_READ),
+    "reporter reply": (EAGER_VALUES,),
+    "reporter accepts": (AGENCY_AGAIN, OUTBOX_READ),
+}
+
+
+@pytest.fixture(scope="module")
+def measured():
+    from bench.calls_bench import measure
+
+    with module_world() as api:
+        wiring.clock = api.platform.clock
+        yield measure(api)
+
+
+def test_every_measured_request_has_a_budget_and_every_budget_is_measured(measured):
+    assert set(measured) == set(BUDGET_AND_MINIMUM)
+    for name, (budget, minimum) in BUDGET_AND_MINIMUM.items():
+        assert all(minimum[op] <= budget[op] for op in budget | minimum), name
+        assert (budget != minimum) == (name in WASTE), f"{name}: name the wasted call, or set budget = minimum"
+
+
+@pytest.mark.parametrize("name", list(BUDGET_AND_MINIMUM))
+def test_each_request_stays_within_its_budget(measured, name):
+    budget = BUDGET_AND_MINIMUM[name][0]
+    over = {op: n for op, n in measured[name].items() if n > budget.get(op, 0)}
+    assert not over, f"{name}: {dict(measured[name])} exceeds {dict(budget)}"
+
+
+@pytest.mark.parametrize("name", [
+    pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="; ".join(WASTE[name])))
+    if name in WASTE else name
+    for name in BUDGET_AND_MINIMUM
+])
+def test_each_request_makes_only_the_calls_the_design_needs(measured, name):
+    assert measured[name] == BUDGET_AND_MINIMUM[name][1]
