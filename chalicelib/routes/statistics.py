@@ -81,6 +81,17 @@ def _staff_statistics(extra: set[str] = frozenset()) -> tuple[dict, Query]:
     return answer, q
 
 
+def _format(q: Query) -> str:
+    """CSV by default. A workbook is binary: API Gateway sends it as bytes only to a client whose
+    Accept header names its type (or */*), and as base64 text to any other, so ask for that."""
+    fmt = q.str("format", exports.FORMATS) or "csv"
+    accept = (bp.current_request.headers or {}).get("accept", "")
+    if fmt == "xlsx" and exports.XLSX_TYPE not in accept and "*/*" not in accept:
+        raise InvalidInput("Unduhan Excel memerlukan header Accept", "An Excel download needs an Accept header",
+                           {"accept": f"{exports.XLSX_TYPE} (atau / or */*)"})
+    return fmt
+
+
 def _download(export: exports.Export) -> Response:
     headers = {"Content-Type": export.content_type, "Cache-Control": "no-store",
                "Content-Disposition": f'attachment; filename="{export.filename}"',
@@ -100,7 +111,7 @@ def staff_statistics():
 @guarded
 def export_statistics():
     answer, q = _staff_statistics({"format"})
-    return _download(exports.export_statistics(answer, q.str("format", exports.FORMATS) or "csv"))
+    return _download(exports.export_statistics(answer, _format(q)))
 
 
 @bp.route("/staff/reports/export", methods=["GET"])
@@ -110,7 +121,7 @@ def export_reports():
 
     who = _principal()
     q = Query(bp.current_request.query_params, LIST_PARAMS | {"format"})
-    fmt = q.str("format", exports.FORMATS) or "csv"
+    fmt = _format(q)
     limit = q.int("limit", exports.EXPORT_MAX_ROWS, 1, exports.EXPORT_MAX_ROWS)
     return _download(exports.export_reports(wiring.deps(), who, list_filters(q), fmt, limit,
                                             q.str("cursor", max_len=200), wiring.now()))

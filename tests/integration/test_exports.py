@@ -68,6 +68,13 @@ def test_xlsx_is_served_to_any_client_that_accepts_it(world):
     assert response.status_code == 200 and response.body[:2] == b"PK"
 
 
+@pytest.mark.parametrize("path", ["/staff/reports/export?format=xlsx", "/staff/statistics/export?format=xlsx"])
+def test_xlsx_without_an_accept_header_is_refused_in_our_error_format(world, path):
+    """API Gateway would hand such a client base64 text instead of a workbook."""
+    status, body = world.get(path, user=CENTRAL)
+    assert status == 400 and "accept" in body["error"]["fields"] and body["error"]["message_en"]
+
+
 @pytest.mark.parametrize("query, expected", [
     ("status=completed", 1), ("status=submitted", 1), ("kind=information_request", 1),
     ("agency_id=pemkot-medan", 3), ("unit_id=pemkot-medan.dlh", 1), ("province_code=21", 2),
