@@ -43,8 +43,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	$(PY) -m devtools.local_run --port $(PORT)
 
+# Two workers: the machine has two cores; each worker starts its own local stack for e2e tests.
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2
 
 token: $(STAMP)
 	@if [ -z "$(TOKEN_USER)" ]; then echo "usage: make token USER=admin.pusat" >&2; exit 2; fi
