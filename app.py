@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 from chalice import Chalice, Cron, Rate
@@ -18,6 +19,9 @@ from chalicelib.domain.lifecycle import Status
 from chalicelib.domain.report import CHANNELS, KINDS, Location, Reporter
 from chalicelib.http import Query, guarded, json_body, json_response, staff_principal, tracking_id
 from chalicelib.services import admin, reports, views
+
+if TYPE_CHECKING:
+    from chalicelib import schemas
 
 app = Chalice(app_name="lapor")
 logger = Logger(service="lapor")

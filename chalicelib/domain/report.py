@@ -11,7 +11,7 @@ from .deadlines import Task, all_tasks, due_tasks, next_action_at
 from .errors import InvalidInput
 from .lifecycle import CLOSED, Action, Status, guard
 from .roles import SYSTEM as SYSTEM_PRINCIPAL
-from .roles import Principal, Role
+from .roles import Principal
 from .sla import DeadlineCalculator, completion_key
 
 KINDS = ("complaint", "aspiration", "information_request")

@@ -8,7 +8,7 @@ from chalice import Blueprint
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from chalicelib import schemas, wiring
-from chalicelib.http import bearer_token, guarded, json_body, json_response, tracking_id
+from chalicelib.http import guarded, json_body, json_response, staff_principal, tracking_id
 from chalicelib.services import attachments
 
 bp = Blueprint(__name__)
@@ -64,5 +64,5 @@ def public_attachments(tid):
 @bp.route("/staff/reports/{tid}/attachments", methods=["GET"])
 @guarded
 def staff_attachments(tid):
-    who = wiring.token_verifier().verify(bearer_token(bp.current_request))
+    who = staff_principal(bp.current_request)
     return {"attachments": attachments.staff_list(wiring.deps(), files(), who, tracking_id(tid))}

@@ -21,7 +21,7 @@ from .. import schemas, wiring
 from ..adapters import regions as regions_data
 from ..config import settings
 from ..domain import errors
-from ..http import bearer_token, guarded, json_body, json_response
+from ..http import guarded, json_body, json_response, staff_principal
 from ..services import open311
 
 bp = Blueprint(__name__)
@@ -239,7 +239,7 @@ class KeyIn(BaseModel):
 
 
 def _principal():
-    return wiring.token_verifier().verify(bearer_token(bp.current_request))
+    return staff_principal(bp.current_request)
 
 
 @bp.route("/staff/open311/keys", methods=["POST"])

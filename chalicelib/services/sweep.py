@@ -19,7 +19,7 @@ from ..domain.lifecycle import Status
 from ..domain.query import ListQuery
 from ..domain.report import Report
 from .calendar import current_calculator, current_calendar
-from .notifications import _date, _to_person, agency_admins, central_admins, liaison_on_duty, render  # noqa: F401
+from .notifications import _date, _to_person, agency_admins, central_admins, liaison_on_duty
 
 logger = Logger(child=True)
 
