@@ -14,7 +14,6 @@ import json
 import os
 import random
 import re
-import urllib.request
 import zlib
 from collections import Counter
 
@@ -173,12 +172,7 @@ def test_no_request_gets_a_5xx_and_every_4xx_carries_the_error_body(api_schema, 
     for label, status in (("POST /reports", 201), ("GET /staff/reports", 200), ("GET /reports/{tid}", 200)):
         assert seen[(label, status)], f"{label} never answered {status}"
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())
-
-
-def test_the_stack_logged_no_unhandled_error_while_fuzzed(fuzz_stack, scene):
-    """Runs after the fuzzing (same module, file order): whatever was swallowed shows here."""
-    with urllib.request.urlopen(fuzz_stack.api_url + "/categories", timeout=10) as answer:  # noqa: S310 (local)
-        assert answer.status == 200
+    # Whatever was swallowed shows in the log (Open311 answers its own 400 for any exception).
     log = open(fuzz_stack.state["chalice_log"], encoding="utf-8", errors="replace").read()
     found = [line[:2000] for line in log.splitlines() if FOUND_IN_LOG.search(line)]
     assert not found, "\n".join(found[:5])

@@ -150,7 +150,8 @@ def _statistics_and_exports(api) -> dict[str, str]:
              ("/staff/reports/export?format=csv", CENTRAL), ("/staff/reports/export?format=xlsx", CENTRAL)]
     if _served("GET", "/staff/reports/export"):
         for path, user in paths:
-            response = api.client.http.get(path, headers=api.platform.headers(user) if user else {})
+            headers = {"Accept": "*/*", **(api.platform.headers(user) if user else {})}
+            response = api.client.http.get(path, headers=headers)
             assert response.status_code == 200, (path, response.body)
             out[path] = _text(response)
         return out
