@@ -13,7 +13,7 @@ from ..adapters.counters import DynamoCounters  # importing it registers the cou
 from ..domain.calendar import to_wib_date
 from ..domain.errors import InvalidInput
 from ..domain.statistics import GROUP_BYS
-from ..http import Query, bearer_token, guarded, json_response
+from ..http import Query, guarded, json_response, staff_principal
 from ..services import exports, statistics
 
 _PROVINCE, _REGENCY, _MONTH = re.compile(r"^\d{2}$"), re.compile(r"^\d{2}\.\d{2}$"), re.compile(r"^\d{4}-\d{2}$")
@@ -31,10 +31,6 @@ class _Blueprint(Blueprint):
 
 
 bp = _Blueprint(__name__)
-
-
-def _principal():
-    return wiring.token_verifier().verify(bearer_token(bp.current_request))
 
 
 def _code(q: Query, name: str, pattern: re.Pattern) -> str | None:
@@ -74,7 +70,7 @@ def _statistics_filters(q: Query) -> statistics.StatisticsFilters:
 
 def _staff_statistics(extra: set[str] = frozenset()) -> tuple[dict, Query]:
     """Signed in first (401 before any 400), then the parameters, then the figures."""
-    who = _principal()
+    who = staff_principal(bp.current_request)
     q = Query(bp.current_request.query_params, STATS_PARAMS | extra)
     answer = statistics.staff_statistics(DynamoCounters(), wiring.directory(), who, _statistics_filters(q),
                                          wiring.now())
@@ -119,7 +115,7 @@ def export_statistics():
 def export_reports():
     from app import LIST_PARAMS, list_filters  # the list's own filters, parsed by the list's own code
 
-    who = _principal()
+    who = staff_principal(bp.current_request)
     q = Query(bp.current_request.query_params, LIST_PARAMS | {"format"})
     fmt = _format(q)
     limit = q.int("limit", exports.EXPORT_MAX_ROWS, 1, exports.EXPORT_MAX_ROWS)
