@@ -142,7 +142,7 @@ class Op:
     errors: tuple[int, ...] = (400, 404)
     kind: str = "api"                      # api (platform errors) | open311 | web
     description: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    ok_headers: dict[str, Any] = field(default_factory=dict)
 
 
 def _schemas():
@@ -300,6 +300,12 @@ OPEN311_FORM = {
                    "a location (lat & long or address_string) and attribute[province_code] are required",
 }
 
+_EXPORT_HEADERS = {
+    "Content-Disposition": {"schema": {"type": "string"}, "description": "attachment; filename=..."},
+    "X-Export-Rows": {"schema": {"type": "string"}, "description": "rows in this page of the export"},
+    "X-Next-Cursor": {"schema": {"type": "string"}, "description": "present when more rows remain: pass as cursor"},
+}
+_XLSX_NOTE = "Excel (format=xlsx) needs `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or */*)."
 _O311 = dict(tag="open311", kind="open311", ok_types=(JSON, "text/xml"), errors=(400, 403, 404))
 _REPORT_ERRORS = (400, 403, 404, 409, 429)
 
@@ -312,6 +318,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     # public intake and tracking
     ("POST", "/reports"): Op("File a report", "public", body="ReportIn", headers=(IDEMPOTENCY_KEY,), ok=201,
                              ok_schema="Created", errors=(400, 409, 429),
+                             ok_headers={"Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]},
+                                                                 "description": "this is the first answer, replayed"}},
                              description="A report that names an agency is created `dispatched` to it."),
     ("GET", "/reports/{tid}"): Op("Track a report", "public", headers=(ACCESS_CODE,), ok_schema="PublicReport",
                                   errors=(403, 404, 429),
@@ -338,10 +346,12 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                                                  body="ActionIn", ok_schema="StaffReport", errors=(400, 404, 409)),
     ("GET", "/staff/reports/{tid}/attachments"): Op("A report's attachments", STAFF, errors=(404,)),
     ("GET", "/staff/reports/export"): Op("Reports in scope as CSV or Excel", STAFF, query=_export_params,
+                                         ok_headers=_EXPORT_HEADERS, description=_XLSX_NOTE,
                                          ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                                          errors=(400,)),
     ("GET", "/staff/statistics"): Op("Statistics in the caller's scope", STAFF, query=_stats_params, errors=(400, 404)),
     ("GET", "/staff/statistics/export"): Op("Statistics as CSV or Excel", STAFF, query=_stats_export_params,
+                                            ok_headers=_EXPORT_HEADERS, description=_XLSX_NOTE,
                                             ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                                             errors=(400, 404)),
     ("GET", "/staff/calendar"): Op("Non-working days of a year", STAFF,
@@ -434,6 +444,8 @@ def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]]) -> di
     ok_content = {t: {"schema": {"$ref": REF.format(model=op.ok_schema)}} if t == JSON else {"schema": {}}
                   for t in op.ok_types}
     responses: dict[str, Any] = {str(op.ok): {"description": "OK", "content": ok_content}}
+    if op.ok_headers:
+        responses[str(op.ok)]["headers"] = op.ok_headers
     if op.kind == "web" and op.ok == 200:
         responses["304"] = {"description": "Not modified (If-None-Match)"}
     errors = sorted(set(op.errors) | ({401, 403} if staff else set()))
