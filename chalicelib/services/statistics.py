@@ -152,32 +152,31 @@ def _summed(rows: list[tuple[str, str, stats.Metrics]], by: str) -> dict[str, st
 
 def figures_for(counters: Counters, directory: Directory, where: Slice, first: str, last: str,
                 group_by: str | None, min_reports: int) -> dict[str, Any]:
-    """Totals of the slice and, when asked, one row per group (agencies ranked fairly). One Query:
-    every report sits in exactly one value of each dimension, so a dimension's groups add up to
-    the totals, which are then not read separately."""
-    stored = where.scope is not None and group_by in stats.dimensions_of(where.scope)
-    rows_read = where.read(counters, group_by if stored else stats.TOTAL, first, last)
+    """Totals of the slice (with exact medians) and, when asked, one row per group (agencies
+    ranked fairly): one Query for the totals, one more for a grouped dimension."""
+    totals_rows = where.read(counters, stats.TOTAL, first, last)
     totals: stats.Metrics = {}
-    for _period, _value, metrics in rows_read:
+    for _period, _value, metrics in totals_rows:
         stats.add_into(totals, metrics)
     answer: dict[str, Any] = {"totals": stats.figures(totals)}
     if group_by is None:
         return answer
     if group_by == "month":
-        by_month = _summed(rows_read, "period")
+        by_month = _summed(totals_rows, "period")
         answer["groups"] = [{"key": m, "label": m, **stats.figures(by_month.get(m, {}))}
                             for m in stats.months(first, last)]
         return answer
+    stored = where.scope is not None and group_by in stats.dimensions_of(where.scope)
     if stored:
-        groups = _summed(rows_read, "value")
+        groups = _summed(where.read(counters, group_by, first, last), "value")
     elif where.scope is not None:  # a dimension the scope holds constant: its single group is the total
         groups = {where.fixed[group_by]: totals}
     else:
         groups = {}
     groups = {k: v for k, v in groups.items() if v.get("received")}
     labels = _labels(group_by, directory)
-    rows = [{"key": k, "label": NONE_LABEL if k == stats.NONE_VALUE else labels.get(k, k), **stats.figures(m)}
-            for k, m in groups.items()]
+    rows = [{"key": k, "label": NONE_LABEL if k == stats.NONE_VALUE else labels.get(k, k),
+             **stats.figures(m, medians=not stored)} for k, m in groups.items()]
     if group_by == "agency":
         ranks = stats.rank(groups, min_reports)
         for row in rows:

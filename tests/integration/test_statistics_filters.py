@@ -75,6 +75,16 @@ def test_every_group_by_splits_the_totals(world, group_by, keys):
     assert all(g["label"] for g in groups)
 
 
+def test_group_rows_have_exact_means_and_leave_medians_to_the_totals_and_months(world):
+    answer = world.stats(f"group_by=unit&{YEAR}")
+    assert answer["totals"]["first_response"]["median_working_days"] == 0
+    dishub = next(g for g in answer["groups"] if g["key"] == "pemkot-medan.dishub")
+    assert dishub["first_response"] == {"count": 1, "mean_working_days": 0.0, "median_working_days": None,
+                                         "median_above_cap": False}
+    december = world.stats(f"group_by=month&{YEAR}")["groups"][-1]
+    assert december["first_response"]["median_working_days"] == 0
+
+
 def test_group_labels_name_agencies_units_and_categories(world):
     def labels(group_by):
         return {g["key"]: g["label"] for g in world.stats(f"group_by={group_by}")["groups"]}

@@ -85,6 +85,15 @@ def test_dimensions_an_agency_scope_holds_constant_are_not_stored_twice():
     assert set(stats.dimensions_of("prov#12")) == {stats.TOTAL, *stats.DIMENSIONS}
 
 
+def test_histograms_live_on_total_items_only_so_group_items_do_not_grow_with_volume():
+    r = completed_report(received=wib(2024, 12, 20), first_response=wib(2024, 12, 27), done=wib(2025, 1, 3))
+    for (scope, key), m in stats.contributions(r, CALENDAR).items():
+        if key.startswith("total#"):
+            assert m["fr_d3"] == 1 and m["cp_d7"] == 1, scope
+        else:  # still exact means: count and sum
+            assert not stats.HISTOGRAM_METRICS & set(m) and (m["fr_count"], m["fr_sum"]) == (1, 3), (scope, key)
+
+
 def test_unassigned_dimensions_count_under_a_placeholder():
     values = stats.dimension_values(started())
     assert values["agency"] == values["unit"] == values["category"] == stats.NONE_VALUE
@@ -211,6 +220,13 @@ def test_median_from_the_histogram_is_exact_up_to_the_cap(values, median, above)
         else:
             buckets[v] += 1
     assert stats.median_from_histogram(buckets, over) == (median, above)
+
+
+def test_group_figures_have_means_but_no_medians():
+    m = {"received": 2, "fr_count": 2, "fr_sum": 3, "fr_d1": 1, "fr_d2": 1}
+    assert stats.figures(m)["first_response"]["median_working_days"] == 1.5
+    grouped = stats.figures(m, medians=False)["first_response"]
+    assert grouped == {"count": 2, "mean_working_days": 1.5, "median_working_days": None, "median_above_cap": False}
 
 
 def test_figures_of_nothing_have_no_rates():
