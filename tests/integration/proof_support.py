@@ -9,6 +9,7 @@ from typing import Iterator
 
 import boto3
 import jsonschema
+import pytest
 from chalice.test import Client
 from moto import mock_aws
 
@@ -36,6 +37,22 @@ def module_world() -> Iterator[Api]:
 
         with Client(app) as client:
             yield Api(client, platform)
+
+
+@pytest.fixture(scope="module")
+def world():
+    """The platform of one test module (import this fixture and `api` into the module)."""
+    with module_world() as api:
+        yield api
+
+
+@pytest.fixture
+def api(world):
+    """The module's platform at the frozen start moment, emptied again after the test."""
+    wiring.clock = world.platform.clock  # other modules' fixtures replace the clock
+    world.platform.clock.set(START)
+    yield world
+    clear_tables()
 
 
 def clear_tables() -> None:

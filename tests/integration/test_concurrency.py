@@ -15,24 +15,11 @@ from pynamodb.transactions import TransactWrite
 from chalicelib import wiring
 from chalicelib.adapters import notifier
 from chalicelib.adapters.outbox import OutboxModel
-from tests.integration.proof_support import assert_error_body, clear_tables, module_world, tick
+from tests.integration.proof_support import (  # noqa: F401 (api, world: fixtures)
+    api, assert_error_body, tick, world)
 from tests.support import WIB, report_body
 
 CENTRAL, MEDAN, DISHUB = "admin.pusat", "admin.medan", "penghubung.dishub.medan"
-
-
-@pytest.fixture(scope="module")
-def world():
-    with module_world() as api:
-        yield api
-
-
-@pytest.fixture
-def api(world):
-    wiring.clock = world.platform.clock
-    world.platform.clock.set(dt.datetime(2024, 12, 20, 10, 0, tzinfo=WIB))
-    yield world
-    clear_tables()
 
 
 @contextlib.contextmanager

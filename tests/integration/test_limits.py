@@ -7,27 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from chalicelib import wiring
 from chalicelib.domain.attachments import MAX_BYTES, MAX_PER_REPORT
 from chalicelib.http import MAX_BODY_BYTES
-from tests.integration.proof_support import assert_error_body, clear_tables, module_world
+from tests.integration.proof_support import (  # noqa: F401 (api, world: fixtures)
+    api, assert_error_body, world)
 from tests.support import report_body
 
 CENTRAL, MEDAN = "admin.pusat", "admin.medan"
 TEMPLATE = Path(__file__).resolve().parents[2] / "infra" / "template.json"
-
-
-@pytest.fixture(scope="module")
-def world():
-    with module_world() as api:
-        yield api
-
-
-@pytest.fixture
-def api(world):
-    wiring.clock = world.platform.clock
-    yield world
-    clear_tables()
 
 
 def refused(answer, status=400, field=None, code=None):

@@ -19,10 +19,8 @@ import boto3
 import jwt
 import pytest
 
-from chalicelib import wiring
-from chalicelib.domain.roles import Principal, Role
-from chalicelib.services import reports
-from tests.integration.proof_support import PLACES, clear_tables, module_world
+from tests.integration.proof_support import (  # noqa: F401 (api, world: fixtures)
+    PLACES, api, world)
 from tests.integration.proof_support import report_at as walked
 
 C, M, H, L, S, K = ("admin.pusat", "admin.medan", "penghubung.dishub.medan", "penghubung.dlh.medan",
@@ -32,20 +30,6 @@ ROLES = (C, M, H, L, S, K)
 # Which report is inside / outside each role's scope.
 ROLE_PLACES = {C: ("medan", None), M: ("medan", "batam"), H: ("medan", "medan_dlh"), L: ("medan_dlh", "medan"),
                S: ("medan", "batam"), K: ("batam", "medan")}
-
-# ---- the platform, once for the module (each cell makes its own reports) ---------------------------------
-@pytest.fixture(scope="module")
-def world():
-    with module_world() as api:
-        yield api
-
-
-@pytest.fixture
-def api(world):
-    wiring.clock = world.platform.clock  # other modules' fixtures replace the clock
-    yield world
-    clear_tables()
-
 
 def report_at(place_name: str, status: str) -> str:
     return walked(place_name, status)[0]

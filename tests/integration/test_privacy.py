@@ -16,7 +16,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 from chalicelib import wiring
-from tests.integration.proof_support import clear_tables, module_world, tick
+from tests.integration.proof_support import (  # noqa: F401 (api, world: fixtures)
+    api, tick, world)
 from tests.support import report_body
 
 CENTRAL, MEDAN, DISHUB = "admin.pusat", "admin.medan", "penghubung.dishub.medan"
@@ -29,19 +30,6 @@ SECRETS = (NAME, "Kusumawardhani", EMAIL, "zainab.kusuma", PHONE, "+628137777432
 def leaks(text: str) -> list[str]:
     folded = text.lower().replace("\\u0040", "@")
     return [s for s in SECRETS if s.lower() in folded]
-
-
-@pytest.fixture(scope="module")
-def world():
-    with module_world() as api:
-        yield api
-
-
-@pytest.fixture
-def api(world):
-    wiring.clock = world.platform.clock
-    yield world
-    clear_tables()
 
 
 @contextlib.contextmanager
@@ -93,11 +81,9 @@ def _open311_key(api) -> str:
 def full_walk(api) -> dict[str, str]:
     """The walk of a named report from submission to completion; answers every public answer,
     export and Open311 answer it met, by name."""
-    http, headers = api.client.http, api.platform.headers
+    http = api.client.http
     public: dict[str, str] = {}
-    body = report_body(reporter={"name": NAME, "email": EMAIL, "phone": PHONE},
-                       description=f"Laporan warga. Hubungi {NAME} jika perlu.")
-    body["description"] = "Juru parkir liar memungut biaya di depan pasar setiap sore."
+    body = report_body(reporter={"name": NAME, "email": EMAIL, "phone": PHONE})
     response = http.post("/reports", body=json.dumps(body),
                          headers={"Content-Type": "application/json", "Idempotency-Key": "privacy-walk-1"})
     assert response.status_code == 201, response.body
