@@ -175,11 +175,11 @@ def test_no_request_gets_a_5xx_and_every_4xx_carries_the_error_body(api_schema, 
     print(f"fuzz: {sent} requests")
     for (label, status), count in sorted(seen.items()):
         print(f"  {label:55} {status} x{count}")
-    # the fuzzer got past validation and scope, not only bounced off them
+    # the fuzzer got past validation and scope, not only bounced off them (given room to try)
     for label, status in (("GET /staff/reports", 200), ("GET /reports/{tid}", 200), ("GET /staff/reports/{tid}", 200)):
-        assert seen[(label, status)], f"{label} never answered {status}"
+        assert seen[(label, status)] or EXAMPLES < 20, f"{label} never answered {status}"
     writes = sum(n for (label, status), n in seen.items() if label.split()[0] != "GET" and status < 300)
-    assert writes >= 5, "hardly any generated write went through"
+    assert writes >= 5 or EXAMPLES < 20, "hardly any generated write went through"
     assert not failures, "\n\n".join(f"{label}:\n{text}" for label, text in failures.items())
     # Whatever was swallowed shows in the log (Open311 answers its own 400 for any exception).
     log = open(fuzz_stack.state["chalice_log"], encoding="utf-8", errors="replace").read()
