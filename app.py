@@ -17,7 +17,7 @@ from chalicelib.adapters import regions as regions_data
 from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.lifecycle import Status
 from chalicelib.domain.report import CHANNELS, KINDS, Location, Reporter
-from chalicelib.http import Query, guarded, json_body, json_response, staff_principal, tracking_id
+from chalicelib.http import Query, guarded, in_our_error_shape, json_body, json_response, staff_principal, tracking_id
 from chalicelib.services import admin, reports, views
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def correlation(event, get_response):
     """One correlation id per request in every log line; no bodies, no headers logged."""
     request_id = (event.context or {}).get("requestId")
     logger.set_correlation_id(request_id)
-    response = get_response(event)
+    response = in_our_error_shape(get_response(event))
     logger.info("request", extra={"method": event.method, "path": event.context.get("resourcePath"),
                                   "status": response.status_code})
     return response
@@ -307,3 +307,5 @@ from chalicelib.routes import officers as officer_routes  # noqa: E402
 app.register_blueprint(officer_routes.bp)
 from chalicelib.routes import docs as docs_routes  # noqa: E402
 app.register_blueprint(docs_routes.bp)
+from chalicelib.routes import statistics as statistics_routes  # noqa: E402
+app.register_blueprint(statistics_routes.bp)

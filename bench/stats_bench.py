@@ -142,7 +142,6 @@ def _measure(sizes: list[int], reports_up_to: int, runs: int) -> list[dict]:
         from chalicelib.adapters import counters, store
 
         store.create_tables()
-        counters.create_counter_table()
         load_demo_data()
         calendar_service.invalidate()
         directory = store.DynamoDirectory()

@@ -22,21 +22,69 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.InvalidTransition: 409,
     errors.Conflict: 409,
     errors.TooManyAttempts: 429,
+    errors.UnsupportedMediaType: 415,
+    errors.MethodNotAllowed: 405,
 }
 MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS = {"Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store"}
 
 
+def error_body(exc: errors.DomainError) -> dict:
+    return {"error": {"code": exc.code, "message": exc.message, "message_id": exc.message_id,
+                      "message_en": exc.message_en, "fields": exc.fields}}
+
+
 def error_response(exc: errors.DomainError) -> Response:
     status = next((s for cls, s in STATUS_BY_ERROR.items() if isinstance(exc, cls)), 400)
-    body = {"error": {"code": exc.code, "message": exc.message, "message_id": exc.message_id,
-                      "message_en": exc.message_en, "fields": exc.fields}}
-    return Response(body=json.dumps(body, ensure_ascii=False), status_code=status, headers=JSON_HEADERS)
+    return Response(body=json.dumps(error_body(exc), ensure_ascii=False), status_code=status, headers=JSON_HEADERS)
+
+
+# Chalice answers these itself, before any view, in a shape of its own ({"Code", "Message"}).
+_CHALICE_ERRORS: dict[str, Callable[[], errors.DomainError]] = {
+    "UnsupportedMediaType": lambda: errors.UnsupportedMediaType(
+        "Jenis konten tidak didukung di alamat ini (kirim application/json)",
+        "This path does not accept that Content-Type (send application/json)",
+        {"Content-Type": "tidak didukung / not supported"}),
+    "MethodNotAllowedError": lambda: errors.MethodNotAllowed(
+        "Metode HTTP tidak didukung di alamat ini", "HTTP method not allowed on this path"),
+    "BadRequest": lambda: errors.InvalidInput(
+        "Header Accept harus menyebut jenis berkas yang diminta", "The Accept header must name the file type asked for",
+        {"Accept": "jenis berkas / the file's media type"}),
+}
+
+
+def in_our_error_shape(response: Response) -> Response:
+    """Chalice's own 4xx/5xx (wrong media type or method, binary Accept, a crash outside a view)
+    in the platform's one error body, keeping their status and headers (Allow, CORS)."""
+    body = response.body
+    if not (isinstance(body, dict) and set(body) == {"Code", "Message"}):
+        return response
+    make = _CHALICE_ERRORS.get(body["Code"])
+    ours = error_body(make()) if make else INTERNAL_ERROR
+    return Response(body=json.dumps(ours, ensure_ascii=False), status_code=response.status_code,
+                    headers={**(response.headers or {}), **JSON_HEADERS})
+
+
+INTERNAL_ERROR = {"error": {"code": "internal", "message": "Terjadi kesalahan pada server / Internal error",
+                            "message_id": "Terjadi kesalahan pada server", "message_en": "Internal error",
+                            "fields": {}}}
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     return Response(body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
                     headers={**JSON_HEADERS, **(headers or {})})
+
+
+MAX_PATH_PARAM = 128  # the longest id in a path (a Cognito username); DynamoDB keys stay far below their limits
+
+
+def _check_path_params(params: dict[str, Any]) -> None:
+    """Refused before any key is built from them: no path parameter is ever cut short silently."""
+    for name, value in params.items():
+        if isinstance(value, str) and (len(value) > MAX_PATH_PARAM or not value.isprintable()):
+            raise errors.InvalidInput("Parameter alamat tidak valid", "Invalid path parameter",
+                                      {name: f"maksimal {MAX_PATH_PARAM} karakter tercetak / "
+                                             f"at most {MAX_PATH_PARAM} printable characters"})
 
 
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -46,14 +94,13 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def view(*args, **kwargs):
         try:
+            _check_path_params(kwargs)
             result = fn(*args, **kwargs)
         except errors.DomainError as exc:
             return error_response(exc)
         except Exception:  # noqa: BLE001 - the last line of defence
             logger.exception("unhandled error")
-            body = {"error": {"code": "internal", "message": "Terjadi kesalahan pada server / Internal error",
-                              "fields": {}}}
-            return Response(body=json.dumps(body), status_code=500, headers=JSON_HEADERS)
+            return Response(body=json.dumps(INTERNAL_ERROR), status_code=500, headers=JSON_HEADERS)
         return result if isinstance(result, Response) else json_response(result)
 
     return view

@@ -116,6 +116,8 @@ ERROR_WHEN = {
     404: "unknown, or outside the caller's scope (so ids cannot be probed)",
     409: "not possible in the report's status, or someone changed it first",
     429: "too many attempts (wrong access codes for one report, submissions from one client)",
+    415: "a body in a media type the operation does not take (JSON operations take application/json)",
+    405: "a method the path does not have",
 }
 
 
@@ -161,8 +163,8 @@ BODY_MODELS: dict[str, Callable[[], Any]] = {
     "AssignmentIn": lambda: _schemas().AssignmentIn,
     "AssignmentEndIn": lambda: _schemas().AssignmentEndIn,
     "StaffIn": lambda: _schemas().StaffIn,
-    "UploadIn": lambda: __import__("chalicelib.routes.attachments", fromlist=["UploadIn"]).UploadIn,
-    "Open311KeyIn": lambda: __import__("chalicelib.routes.open311", fromlist=["KeyIn"]).KeyIn,
+    "UploadIn": lambda: _schemas().UploadIn,
+    "Open311KeyIn": lambda: _schemas().Open311KeyIn,
 }
 _REPORT = {
     "kind": "complaint", "title": "Lampu jalan mati di Jl. Sisingamangaraja",
@@ -448,7 +450,8 @@ def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]]) -> di
         responses[str(op.ok)]["headers"] = op.ok_headers
     if op.kind == "web" and op.ok == 200:
         responses["304"] = {"description": "Not modified (If-None-Match)"}
-    errors = sorted(set(op.errors) | ({401, 403} if staff else set()))
+    json_body = op.body is not None and op.body != "open311-form"
+    errors = sorted(set(op.errors) | ({401, 403} if staff else set()) | ({415} if json_body else set()))
     for status in errors:
         if op.kind == "open311":
             content = {t: {"schema": {"$ref": REF.format(model="Open311Errors")} if t == JSON else {}}

@@ -221,6 +221,19 @@ class SlaOverrideIn(_Body):
     limits: dict[Annotated[str, Field(max_length=64)], StrictInt] = Field(max_length=20)
 
 
+class UploadIn(_Body):
+    """An attachment the reporter is about to upload (the presigned POST enforces the size)."""
+
+    filename: Annotated[str, Field(min_length=1, max_length=255)]
+    content_type: Annotated[str, Field(min_length=1, max_length=100)]
+    size: StrictInt
+
+
+class Open311KeyIn(_Body):
+    client_name: str = Field(min_length=1, max_length=120)
+    contact: str | None = Field(default=None, max_length=200)
+
+
 _MESSAGES = {
     "missing": "wajib diisi / required",
     "extra_forbidden": "kolom tidak dikenal / unknown field",

@@ -41,6 +41,7 @@ transaction_hooks: list = []
 
 
 def deps() -> Deps:
+    from .adapters import counters  # noqa: F401  (importing it registers the counters hook)
     from .adapters.store import DynamoReports
     from .services.notifications import NotificationHook
 

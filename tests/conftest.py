@@ -20,3 +20,14 @@ os.environ.update({
 })
 
 import moto  # noqa: E402,F401  (before the app, per STACK-NOTES)
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_moto_transactions():
+    """Every report transaction carries its counter items: see moto_copies_each_table_once."""
+    from tests.support import moto_copies_each_table_once
+
+    with moto_copies_each_table_once():
+        yield

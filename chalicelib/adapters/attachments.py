@@ -56,12 +56,6 @@ class AttachmentCounter(Model):
     stored = NumberAttribute(default=0)
 
 
-def create_attachment_tables() -> None:
-    """Creates the attachments table if missing (local run and tests; infra/ does it in AWS)."""
-    if not AttachmentModel.exists():
-        AttachmentModel.create_table(wait=True)
-
-
 def _iso(moment: dt.datetime | None) -> str | None:
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds") if moment else None
 

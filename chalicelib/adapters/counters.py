@@ -37,12 +37,6 @@ def _model() -> type[Model]:
 CounterModel = _model()
 
 
-def create_counter_table() -> None:
-    """For create_tables() (local run, tests); infra/ creates it in AWS."""
-    if not CounterModel.exists():
-        CounterModel.create_table(wait=True)
-
-
 def _metrics(m: Model) -> stats.Metrics:
     return {name: int(v) for name in stats.METRICS if (v := getattr(m, name, None))}
 

@@ -49,12 +49,6 @@ class SubmissionModel(Model):
     created_at = UnicodeAttribute()
 
 
-def create_open311_tables() -> None:
-    """Creates the table if missing (local run and tests; infra/ does it in AWS)."""
-    if not ApiKeyModel.exists():
-        ApiKeyModel.create_table(wait=True)
-
-
 @dataclass(frozen=True)
 class ApiKey:
     key_id: str

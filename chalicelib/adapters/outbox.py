@@ -162,9 +162,16 @@ def _claim(item: OutboxModel, now: dt.datetime) -> bool:
         raise
 
 
+def _error_name(exc: Exception) -> str:
+    """The provider's error code, never its message: SES and SNS messages name the recipient."""
+    response = getattr(exc, "response", None)  # botocore's ClientError
+    code = response.get("Error", {}).get("Code") if isinstance(response, dict) else None
+    return f"{type(exc).__name__}: {code}" if code else type(exc).__name__
+
+
 def _failed(item: OutboxModel, now: dt.datetime, exc: Exception) -> None:
     attempts = item.attempts + 1
-    error = f"{type(exc).__name__}: {str(exc)[:300]}"
+    error = _error_name(exc)
     if attempts >= MAX_ATTEMPTS:
         item.update(actions=[OutboxModel.status.set("failed"), OutboxModel.attempts.set(attempts),
                              OutboxModel.pending.remove(), OutboxModel.lease_until.remove(),

@@ -46,3 +46,11 @@ class Conflict(DomainError):
 
 class TooManyAttempts(DomainError):
     code = "too_many_attempts"
+
+
+class UnsupportedMediaType(DomainError):
+    code = "unsupported_media_type"
+
+
+class MethodNotAllowed(DomainError):
+    code = "method_not_allowed"

@@ -2,24 +2,14 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Annotated
 
 from chalice import Blueprint
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from chalicelib import schemas, wiring
+from chalicelib import wiring
 from chalicelib.http import guarded, json_body, json_response, staff_principal, tracking_id
 from chalicelib.services import attachments
 
 bp = Blueprint(__name__)
-
-
-class UploadIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    filename: Annotated[str, Field(min_length=1, max_length=255)]
-    content_type: Annotated[str, Field(min_length=1, max_length=100)]
-    size: StrictInt
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +32,9 @@ def _attachment_id(raw: str) -> str:
 @bp.route("/reports/{tid}/attachments", methods=["POST"])
 @guarded
 def request_upload(tid):
-    body = schemas.parse(UploadIn, json_body(bp.current_request))
+    from chalicelib import schemas
+
+    body = schemas.parse(schemas.UploadIn, json_body(bp.current_request))
     answer = attachments.request_upload(wiring.deps(), files(), tracking_id(tid), _access_code(), body.filename,
                                         body.content_type, body.size, wiring.now())
     return json_response(answer, 201)

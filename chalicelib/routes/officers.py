@@ -5,7 +5,7 @@ from dataclasses import asdict
 
 from chalice import Blueprint
 
-from .. import schemas, wiring
+from .. import wiring
 from ..domain.staff import StaffMember
 from ..http import guarded, json_body, json_response, staff_principal
 from ..services import officers
@@ -34,6 +34,8 @@ def list_assignments(unit_id):
 @guarded
 def create_assignment(unit_id):
     who = staff_principal(bp.current_request)
+    from .. import schemas
+
     body = schemas.parse(schemas.AssignmentIn, json_body(bp.current_request))
     created = officers.assign(wiring.directory(), who, unit_id, body.username, body.start, body.end,
                               body.decree, body.replaces)
@@ -44,6 +46,8 @@ def create_assignment(unit_id):
 @guarded
 def end_assignment(unit_id, assignment_id):
     who = staff_principal(bp.current_request)
+    from .. import schemas
+
     body = schemas.parse(schemas.AssignmentEndIn, json_body(bp.current_request))
     return _assignment(officers.end_assignment(wiring.directory(), who, unit_id, assignment_id, body.end))
 
@@ -52,6 +56,8 @@ def end_assignment(unit_id, assignment_id):
 @guarded
 def put_officer(username):
     who = staff_principal(bp.current_request)
+    from .. import schemas
+
     body = schemas.parse(schemas.StaffIn, json_body(bp.current_request))
-    member = StaffMember(username=username[:128], **body.model_dump())
+    member = StaffMember(username=username, **body.model_dump())
     return asdict(officers.put_staff(wiring.directory(), who, member))

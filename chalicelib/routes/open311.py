@@ -15,9 +15,8 @@ from urllib.parse import parse_qsl, unquote
 
 from aws_lambda_powertools import Logger
 from chalice import Blueprint, Response
-from pydantic import BaseModel, ConfigDict, Field
 
-from .. import schemas, wiring
+from .. import wiring
 from ..adapters import regions as regions_data
 from ..config import settings
 from ..domain import errors
@@ -231,13 +230,6 @@ def token(name):
 
 
 # ---- staff: client keys -----------------------------------------------------------------------
-class KeyIn(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    client_name: str = Field(min_length=1, max_length=120)
-    contact: str | None = Field(default=None, max_length=200)
-
-
 def _principal():
     return staff_principal(bp.current_request)
 
@@ -246,7 +238,9 @@ def _principal():
 @guarded
 def issue_key():
     who = _principal()
-    body = schemas.parse(KeyIn, json_body(bp.current_request))
+    from .. import schemas
+
+    body = schemas.parse(schemas.Open311KeyIn, json_body(bp.current_request))
     return json_response(open311.issue_key(_keys(), who, body.client_name, body.contact, wiring.now()), 201)
 
 

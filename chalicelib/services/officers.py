@@ -9,7 +9,9 @@ from ..domain.staff import Assignment, StaffMember, check_period
 
 
 def _unit_agency(directory, unit_id: str):
-    agency_id = unit_id.split(".", 1)[0]
+    agency_id, dot, unit = unit_id.partition(".")
+    if not (agency_id and dot and unit):  # not "<agency>.<unit>": no key to read
+        raise NotFound("Unit tidak ditemukan", "Unit not found")
     agency = directory.agency(agency_id)
     if agency is None or agency.unit(unit_id) is None:
         raise NotFound("Unit tidak ditemukan", "Unit not found")

@@ -6,7 +6,6 @@ import re
 import struct
 import zlib
 
-import pytest
 
 TRACKING_ID = re.compile(r"^[0-9A-Z]{4}-[0-9A-Z]{4}$")
 DESCRIPTION = "Setiap sore juru parkir liar memungut Rp5.000 dan menutup separuh badan jalan."

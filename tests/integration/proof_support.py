@@ -28,9 +28,6 @@ def module_world() -> Iterator[Api]:
     """moto, the demo platform, the attachments table and bucket, and a test client of the app."""
     with mock_aws():
         platform = start_platform(START)
-        from chalicelib.adapters.attachments import create_attachment_tables
-
-        create_attachment_tables()
         boto3.client("s3", region_name=REGION).create_bucket(
             Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
         from app import app

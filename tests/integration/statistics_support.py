@@ -1,14 +1,8 @@
-"""Fixtures for the statistics and export tests.
-
-Until app.py registers the statistics blueprint and create_tables() creates the counters table,
-these fixtures do both for the tests that need them, and take the counters hook out again
-afterwards, so other tests (whose platform has no counters table) are untouched. Once the app
-wires them itself, every step here is a no-op.
-"""
+"""Fixtures for the statistics and export tests: a client with report helpers, and a shared
+read-only world of seven reports."""
 from __future__ import annotations
 
 import contextlib
-import copy
 import csv
 import io
 
@@ -22,30 +16,6 @@ CENTRAL, MEDAN, DISHUB, DLH, SUMUT, KEPRI = (
     "admin.pusat", "admin.medan", "penghubung.dishub.medan", "penghubung.dlh.medan", "admin.sumut", "admin.kepri",
 )
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_wired_by_tests = False
-
-
-def wire_statistics() -> None:
-    global _wired_by_tests
-    from app import app
-    from chalicelib import wiring
-    from chalicelib.adapters import counters
-
-    counters.create_counter_table()
-    if "/staff/statistics" not in app.routes:
-        from chalicelib.routes import statistics
-
-        app.register_blueprint(statistics.bp)
-        _wired_by_tests = True
-    counters.register(wiring.transaction_hooks)
-
-
-def unwire_statistics() -> None:
-    from chalicelib import wiring
-    from chalicelib.adapters.counters import CountersHook
-
-    if _wired_by_tests:
-        wiring.transaction_hooks[:] = [h for h in wiring.transaction_hooks if not isinstance(h, CountersHook)]
 
 
 class StatsApi(Api):
@@ -93,55 +63,12 @@ class StatsApi(Api):
         return body["items"]
 
 
-class _CopyEachTableOnce:
-    """Stands in for the `copy` module inside moto's DynamoDB backend for one transaction."""
-
-    def __init__(self, table_type: type):
-        self.table_type, self.tables = table_type, {}
-
-    def deepcopy(self, obj, memo=None):
-        if not isinstance(obj, self.table_type):
-            return copy.deepcopy(obj, memo)
-        if id(obj) not in self.tables:
-            self.tables[id(obj)] = copy.deepcopy(obj, memo)
-        return self.tables[id(obj)]
-
-
-@contextlib.contextmanager
-def moto_copies_each_table_once():
-    """moto 5.2.5's TransactWriteItems deep-copies a table (for its rollback) once per item that
-    names it: a report change with 30 counter items copied the counters table 30 times. The
-    copies are identical (nothing is written before the loop ends), so one per table keeps the
-    same rollback and makes each transaction ~30x cheaper. Test speed only."""
-    from moto.dynamodb import models
-    from moto.dynamodb.models.table import Table
-
-    real = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self, transact_items):
-        models.copy = _CopyEachTableOnce(Table)
-        try:
-            return real(self, transact_items)
-        finally:
-            models.copy = copy
-
-    models.DynamoDBBackend.transact_write_items = transact_write_items
-    try:
-        yield
-    finally:
-        models.DynamoDBBackend.transact_write_items = real
-
-
 @contextlib.contextmanager
 def statistics_client(platform):
     from app import app
 
-    wire_statistics()
-    try:
-        with moto_copies_each_table_once(), Client(app) as client:
-            yield StatsApi(client, platform)
-    finally:
-        unwire_statistics()
+    with Client(app) as client:
+        yield StatsApi(client, platform)
 
 
 @pytest.fixture

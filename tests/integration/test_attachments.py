@@ -13,7 +13,6 @@ import pytest
 import requests
 from moto import mock_aws
 
-from chalicelib.adapters.attachments import create_attachment_tables
 from chalicelib.config import settings
 from chalicelib.domain.attachments import MAX_BYTES
 from tests.integration.conftest import START
@@ -40,7 +39,6 @@ def _shared_platform():
     seconds; the clock is reset before every test."""
     with mock_aws():
         platform = start_platform(START)
-        create_attachment_tables()
         client = boto3.client("s3", region_name=settings().region)
         client.create_bucket(Bucket=settings().attachments_bucket,
                              CreateBucketConfiguration={"LocationConstraint": settings().region})

@@ -301,7 +301,9 @@ def test_the_sender_domain_the_alarm_mail_and_the_referral_endpoint_come_from_pa
 IMPORT_CHECK = """
 import importlib, os, pkgutil, sys
 import app
-handlers = {name: callable(getattr(app, name.split(".", 1)[1])) for name in HANDLERS}
+# As Lambda does: the module before the last dot (a blueprint's handler lives in its own module).
+handlers = {name: callable(getattr(importlib.import_module(name.rsplit(".", 1)[0]), name.rsplit(".", 1)[1]))
+            for name in HANDLERS}
 import scheduled
 for info in pkgutil.walk_packages(scheduled.__path__, "scheduled."):
     importlib.import_module(info.name)

@@ -284,31 +284,32 @@ def test_a_superscript_digit_in_a_number_parameter_is_400_not_500(api, path):
 
 
 # ---- 4xx answered outside the app's handlers -----------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "Chalice refuses a JSON route's other media types itself: 415 {'Code': 'UnsupportedMediaType', ...}, "
-    "not the error body. Fix: content_types=['*/*'] on the JSON routes (or a Chalice subclass) and a "
-    "Content-Type check in http.json_body raising InvalidInput"))
 def test_a_body_in_another_media_type_gets_the_error_body(api):
     response = api.client.http.post("/reports", headers={"Content-Type": "text/plain"}, body=json.dumps(report_body()))
-    assert 400 <= response.status_code < 500
-    assert_error_body(response.body)
+    assert response.status_code == 415
+    assert_error_body(response.body, code="unsupported_media_type")
+    assert json.loads(response.body)["error"]["fields"] == {"Content-Type": "tidak didukung / not supported"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "API Gateway answers unknown paths and methods (403 'Missing Authentication Token'), throttling (429) "
-    "and its other 4xx/5xx with its own body: add AWS::ApiGateway::GatewayResponse for DEFAULT_4XX, "
-    "DEFAULT_5XX and THROTTLED with an application/json template in the error body's shape"))
+def test_a_method_the_path_lacks_gets_the_error_body_and_the_allowed_ones(api):
+    response = api.client.http.delete("/reports")
+    assert response.status_code == 405
+    assert_error_body(response.body, code="method_not_allowed")
+    assert response.headers["Allow"] == "POST"
+
+
 def test_api_gateway_answers_its_own_errors_in_the_error_body():
-    responses = {r["Properties"].get("ResponseType") for r in _template()["Resources"].values()
+    responses = {r["Properties"]["ResponseType"]: r["Properties"] for r in _template()["Resources"].values()
                  if r.get("Type") == "AWS::ApiGateway::GatewayResponse"}
-    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED"} <= responses
+    assert {"DEFAULT_4XX", "DEFAULT_5XX", "THROTTLED", "MISSING_AUTHENTICATION_TOKEN"} <= set(responses)
+    assert responses["MISSING_AUTHENTICATION_TOKEN"]["StatusCode"] == "404"  # not API Gateway's 403
+    for kind, props in responses.items():
+        # The mapping template as API Gateway fills it in: $context.error.messageString is a quoted string.
+        body = props["ResponseTemplates"]["application/json"].replace("$context.error.messageString", '"x"')
+        assert_error_body(body)
 
 
 # ---- path parameters that reach a key -----------------------------------------------------------------
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG chalicelib/services/officers.py _unit_agency: unit_id '.0' gives agency_id '' and "
-    "DirectoryModel.get('agency', '') raises ValidationException (empty key attribute): 500. "
-    "Found by `make fuzz`. Fix: refuse a unit_id that is not '<agency>.<unit>' (NotFound) before the read"))
 @pytest.mark.parametrize("method,path,body", [
     ("GET", "/staff/units/.0/assignments", None),
     ("POST", "/staff/units/.0/assignments", {"username": "penghubung.dishub.medan", "start": "2025-01-01"}),
@@ -317,3 +318,28 @@ def test_api_gateway_answers_its_own_errors_in_the_error_body():
 def test_a_unit_id_without_its_agency_is_404_not_500(api, method, path, body):
     answer = api.get(path, user=CENTRAL) if method == "GET" else api.post(path, body, user=CENTRAL)
     refused(answer, 404, code="not_found")
+
+
+LONG = "a" * 129
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("GET", f"/reports/{LONG}", None),
+    ("GET", f"/staff/units/pemkot-medan.{LONG}/assignments", None),
+    ("PUT", f"/staff/officers/{LONG}", {"role": "liaison_officer", "email": "x@example.com",
+                                        "agency_id": "pemkot-medan", "unit_id": "pemkot-medan.dishub"}),
+    ("PUT", f"/staff/sla/agency/{LONG}", {"limits": {"first_response": 5}}),
+    ("DELETE", f"/staff/open311/keys/{LONG}", None),
+])
+def test_a_path_parameter_over_128_characters_is_refused_not_cut_short(api, method, path, body):
+    if method == "GET":
+        answer = api.get(path, user=CENTRAL)
+    elif method == "PUT":
+        answer = api.put(path, body, user=CENTRAL)
+    else:
+        answer = api.delete(path, user=CENTRAL)
+    got, error = answer
+    assert got == 400, error
+    assert_error_body(error, code="invalid_input")
+    assert set(error["error"]["fields"]) <= {"tid", "unit_id", "username", "key", "key_id"}
+    assert len(error["error"]["fields"]) == 1

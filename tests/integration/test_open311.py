@@ -8,7 +8,6 @@ from urllib.parse import urlencode
 import pytest
 
 from tests.integration.open311_schemas.support import V2, Open311, validate
-from tests.support import WIB
 
 
 @pytest.fixture

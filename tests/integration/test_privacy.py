@@ -196,10 +196,6 @@ def test_the_identity_is_kept_for_those_allowed_to_see_it(api):
     assert status == 200 and set(leaks(json.dumps(view))) >= {NAME, EMAIL, "+6281377774321"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "BUG chalicelib/adapters/outbox.py _failed(): logs str(exc)[:300] ('notification delayed' / 'given up'), "
-    "and SES/SNS errors name the recipient (SES sandbox: 'Email address is not verified. The following "
-    "identities failed the check in region ...: <address>'). Log the error code only."))
 def test_a_provider_error_naming_the_recipient_does_not_put_the_address_in_the_log(api, capfd):
     from chalicelib.adapters import notifier
 

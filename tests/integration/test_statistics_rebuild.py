@@ -8,21 +8,17 @@ import json
 from hypothesis import HealthCheck, given, settings
 from moto import mock_aws
 
-from tests.integration.statistics_support import (  # noqa: F401  (fixture)
-    CENTRAL, moto_copies_each_table_once, stats_api,
-)
+from tests.integration.statistics_support import stats_api  # noqa: F401  (fixture)
 from tests.unit.builders import CALENDAR, calculator
 from tests.unit.statistics_history import histories, walk
 
 
 def _fresh_tables() -> None:
     from chalicelib import config
-    from chalicelib.adapters.counters import create_counter_table
     from chalicelib.adapters.store import create_tables
 
     config.settings.cache_clear()
     create_tables()
-    create_counter_table()
 
 
 @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -33,7 +29,7 @@ def test_rebuild_equals_incremental_on_a_random_history(history):
     from chalicelib.services.statistics import compare_counters
 
     specs, plan = history
-    with mock_aws(), moto_copies_each_table_once():
+    with mock_aws():
         _fresh_tables()
         store = DynamoReports([counters.CountersHook(lambda: CALENDAR)])
 

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 
 from chalicelib.domain import statistics as stats
 from chalicelib.domain.lifecycle import Action, Status
-from chalicelib.domain.report import AgencyRef, Location, UnitRef
+from chalicelib.domain.report import AgencyRef, UnitRef
 from chalicelib.domain.roles import REPORTER
 from tests.unit.builders import AGENCY, CALENDAR, CENTRAL, LIAISON, act, calculator, started, wib
 from tests.unit.statistics_history import histories, walk

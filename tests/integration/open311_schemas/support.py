@@ -11,7 +11,6 @@ from urllib.parse import urlencode
 
 import jsonschema
 
-from chalicelib.adapters.open311_keys import create_open311_tables
 
 HERE = Path(__file__).resolve().parent
 V2 = "/open311/v2"
@@ -83,7 +82,6 @@ class Open311:
     as a client posts them, answers parsed (XML with xml.etree)."""
 
     def __init__(self, api):
-        create_open311_tables()
         self.api = api
         self.key = self.issue_key("FixMyStreet Medan")["api_key"]
 
