@@ -40,14 +40,40 @@ def settings_repo():
 transaction_hooks: list = []
 
 
+class RequestDirectory:
+    """The directory as one request sees it: each agency, category, staff row or unit roster
+    read at most once, however many parts of the request ask (the use case's reference check,
+    its notifications, the view it answers with). Any write forgets what was read."""
+
+    READS = frozenset({"agencies", "agency", "categories", "category", "staff", "staff_with_role", "assignments"})
+
+    def __init__(self, inner):
+        self._inner, self._read = inner, {}
+
+    def __getattr__(self, name: str):
+        method = getattr(self._inner, name)
+        if name not in self.READS:
+            self._read.clear()
+            return method
+
+        def read(*args):
+            key = (name, args)
+            if key not in self._read:
+                self._read[key] = method(*args)
+            return self._read[key]
+
+        return read
+
+
 def deps() -> Deps:
     from .adapters import counters  # noqa: F401  (importing it registers the counters hook)
     from .adapters.store import DynamoReports
     from .services.notifications import NotificationHook
 
-    notify = NotificationHook(directory(), now)
+    seen = RequestDirectory(directory())
+    notify = NotificationHook(seen, now)
     reports = DynamoReports([*transaction_hooks, notify], after_commit=[notify.after_commit])
-    return Deps(reports=reports, directory=directory(), settings=settings_repo(), regions=regions_module,
+    return Deps(reports=reports, directory=seen, settings=settings_repo(), regions=regions_module,
                 limiter=limiter(), clock=now)
 
 

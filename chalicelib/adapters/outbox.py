@@ -10,7 +10,7 @@ from typing import Callable, Iterable
 
 from aws_lambda_powertools import Logger
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
-from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
@@ -120,12 +120,8 @@ def deliver(ids: Iterable[str], send: Sender, now: dt.datetime) -> dict[str, int
     write, so two senders never send one row twice while the lease holds."""
     counts = {"sent": 0, "failed": 0, "skipped": 0}
     for message_id in ids:
-        try:
-            item = OutboxModel.get(message_id, consistent_read=True)
-        except DoesNotExist:
-            counts["skipped"] += 1
-            continue
-        if not _claim(item, now):
+        item = _claim(message_id, now)
+        if item is None:
             counts["skipped"] += 1
             continue
         try:
@@ -146,19 +142,20 @@ def deliver(ids: Iterable[str], send: Sender, now: dt.datetime) -> dict[str, int
     return counts
 
 
-def _claim(item: OutboxModel, now: dt.datetime) -> bool:
-    if item.status != PENDING:
-        return False
+def _claim(message_id: str, now: dt.datetime) -> OutboxModel | None:
+    """The row, leased to this sender, in one conditional write that also returns it (no read
+    first); None when it is gone, sent, given up or leased to another sender."""
+    item = OutboxModel(message_id)
     try:
         item.update(
             actions=[OutboxModel.lease_until.set(_iso(now + LEASE))],
             condition=(OutboxModel.status == PENDING)
             & (OutboxModel.lease_until.does_not_exist() | (OutboxModel.lease_until < _iso(now))),
         )
-        return True
+        return item
     except UpdateError as exc:
         if "ConditionalCheckFailed" in str(exc):
-            return False
+            return None
         raise
 
 

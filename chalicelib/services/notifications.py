@@ -162,27 +162,34 @@ REPORTER_EVENTS = {
 
 def messages_for_event(directory, report: Report, event: Event) -> list[outbox.Message]:
     key = f"{report.tracking_id}|{event.action}@{event.at.isoformat()}"
-    values = _base_values(report, directory)
+    built: dict[str, Any] = {}
+
+    def values(**changes) -> dict[str, Any]:
+        """The template values, built (an agency read) only once a message is due."""
+        if not built:
+            built.update(_base_values(report, directory))
+        built.update(changes)
+        return built
+
     out: list[outbox.Message] = []
     if event.action in REPORTER_EVENTS and not (event.action == "dispatch" and event.from_status is None):
         name, due_stage = REPORTER_EVENTS[event.action]
-        values.update(message=event.message or "", due=_date(report.deadlines.get(due_stage)) if due_stage else "-")
-        out += _to_reporter(report, key, name, values)
+        out += _to_reporter(report, key, name, values(
+            message=event.message or "", due=_date(report.deadlines.get(due_stage)) if due_stage else "-"))
     if event.action == "submit" and report.status == Status.DISPATCHED:
-        values.update(due=_date(report.deadlines.get("completion")))
-        out += _to_reporter(report, key, "reporter_dispatched", values)
+        out += _to_reporter(report, key, "reporter_dispatched", values(due=_date(report.deadlines.get("completion"))))
     if event.action == "refer_ombudsman" and settings().ombudsman_topic_arn:
         out.append(outbox.Message(f"{key}|simpel", "topic", settings().ombudsman_topic_arn,
                                   json.dumps(simpel_payload(report, directory, event.at)),
                                   report.tracking_id, f"LAPOR referral {report.tracking_id}"))
     if event.action == "assign" and report.unit_id:
         day = to_wib_date(event.at)
-        if not liaison_on_duty(directory, report.unit_id, day):
+        if not on_duty(directory.assignments(report.unit_id), day):  # who is on duty does not matter here
             agency = directory.agency(report.agency_id)
             unit = agency.unit(report.unit_id) if agency else None
-            values.update(unit=unit.name if unit else report.unit_id)
             for person in agency_admins(directory, report.agency_id):
-                out += _to_person(person, key, "officer_unassigned", values, report.tracking_id)
+                out += _to_person(person, key, "officer_unassigned", values(unit=unit.name if unit else report.unit_id),
+                                  report.tracking_id)
     return out
 
 
