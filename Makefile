@@ -11,14 +11,16 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test token sweep package deploy clean
+.PHONY: help .venv venv run test fuzz token sweep rebuild-stats package deploy clean
 
 help:
 	@echo "make .venv            create/update the virtualenv (python3.11) from requirements-dev.txt"
 	@echo "make run [PORT=8000]  moto + chalice local with demo data (Ctrl+C stops)"
 	@echo "make token USER=name  ID token of a demo staff user (last line of output)"
 	@echo "make test             run the test suite"
+	@echo "make fuzz [EXAMPLES=150]  schemathesis on every operation, more examples than make test"
 	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
+	@echo "make rebuild-stats [CHECK=1]  recompute statistics counters from the reports (CHECK: compare only)"
 	@echo "make package          build the deployable stack for \$$STAGE into build/\$$STAGE"
 	@echo "make deploy           package, upload and deploy (STAGE, ARTIFACT_BUCKET, PARAMS)"
 	@echo "make clean            remove build output, caches and .local/"
@@ -47,6 +49,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(PY) -m pytest -q -n 2
 
+# Its own local stack; EXAMPLES per operation and generation mode.
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(or $(EXAMPLES),150) $(PY) -m pytest tests/e2e/test_fuzz.py -q -s -p no:cacheprovider
+
 token: $(STAMP)
 	@if [ -z "$(TOKEN_USER)" ]; then echo "usage: make token USER=admin.pusat" >&2; exit 2; fi
 	@$(PY) -m devtools.token "$(TOKEN_USER)"
@@ -55,6 +61,10 @@ token: $(STAMP)
 sweep: $(STAMP)
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
 	$(PY) -m scheduled.sweep $(if $(AT),--at "$(AT)")
+
+rebuild-stats: $(STAMP)
+	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
+	$(PY) -m scheduled.rebuild_stats $(if $(CHECK),--check)
 
 package: $(STAMP)
 	$(PY) -m infra.package --stage $(STAGE)

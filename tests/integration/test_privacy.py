@@ -12,10 +12,8 @@ import logging
 import re
 import zipfile
 
-import pytest
 from botocore.exceptions import ClientError
 
-from chalicelib import wiring
 from tests.integration.proof_support import (  # noqa: F401 (api, world: fixtures)
     api, tick, world)
 from tests.support import report_body
@@ -56,12 +54,6 @@ def captured_logs():
         root.setLevel(levels[1])
         for handler, stream in swapped:
             handler.setStream(stream)
-
-
-def _served(method: str, path: str) -> bool:
-    from app import app
-
-    return method in app.routes.get(path, {})
 
 
 def _text(response) -> str:
@@ -129,38 +121,15 @@ def full_walk(api) -> dict[str, str]:
 
 
 def _statistics_and_exports(api) -> dict[str, str]:
-    """Through HTTP where the statistics blueprint is registered, else the same use cases."""
     out = {}
     paths = [("/statistics?year=2024", None), ("/staff/statistics", CENTRAL),
              ("/staff/statistics/export?format=csv", CENTRAL), ("/staff/statistics/export?format=xlsx", CENTRAL),
              ("/staff/reports/export?format=csv", CENTRAL), ("/staff/reports/export?format=xlsx", CENTRAL)]
-    if _served("GET", "/staff/reports/export"):
-        for path, user in paths:
-            headers = {"Accept": "*/*", **(api.platform.headers(user) if user else {})}
-            response = api.client.http.get(path, headers=headers)
-            assert response.status_code == 200, (path, response.body)
-            out[path] = _text(response)
-        return out
-    from chalicelib.adapters.counters import DynamoCounters
-    from chalicelib.domain.roles import Principal, Role
-    from chalicelib.services import exports, statistics
-    from chalicelib.services.reports import ListFilters
-
-    central = Principal(CENTRAL, Role.CENTRAL_ADMIN)
-    now = wiring.now()
-    out["public statistics"] = json.dumps(statistics.public_statistics(DynamoCounters(), wiring.directory(), None,
-                                                                       2024, None, now))
-    answer = statistics.staff_statistics(DynamoCounters(), wiring.directory(), central,
-                                         statistics.StatisticsFilters(), now)
-    out["staff statistics"] = json.dumps(answer)
-    for fmt in exports.FORMATS:
-        export = exports.export_reports(wiring.deps(), central, ListFilters(), fmt, 100, None, now)
-        assert export.rows == 1
-        body = export.body if isinstance(export.body, bytes) else export.body.encode()
-        out[f"report export {fmt}"] = _text(type("R", (), {"body": body}))
-        export = exports.export_statistics(answer, fmt)
-        body = export.body if isinstance(export.body, bytes) else export.body.encode()
-        out[f"statistics export {fmt}"] = _text(type("R", (), {"body": body}))
+    for path, user in paths:
+        headers = {"Accept": "*/*", **(api.platform.headers(user) if user else {})}
+        response = api.client.http.get(path, headers=headers)
+        assert response.status_code == 200, (path, response.body)
+        out[path] = _text(response)
     return out
 
 
