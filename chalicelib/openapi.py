@@ -276,6 +276,8 @@ def _open311_list_params() -> tuple[Param, ...]:
         Param("service_request_id", {"type": "string"}, "comma-separated, at most 100"),
         Param("service_code", {"type": "string"}, "comma-separated, at most 20"),
         Param("start_date", w3), Param("end_date", w3, "at most 90 days after start_date"),
+        Param("updated_after", w3, "reports whose public timeline moved since then, most recently changed first"),
+        Param("updated_before", w3, "at most 90 days after updated_after"),
         Param("status", {"type": "string"}, "open, closed or both (comma-separated)"),
         Param("page", {"type": "integer", "minimum": 1}), Param("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}),
         Param("extensions", {"type": "string"}), Param("jurisdiction_id", {"type": "string"}),

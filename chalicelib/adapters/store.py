@@ -92,6 +92,9 @@ class ReportModel(Model):
     # The sweep's sparse index (issue 3): only open reports with a pending action carry these.
     due_bucket = UnicodeAttribute(null=True)
     next_action_at = UnicodeAttribute(null=True)
+    # Open311's updated_after: only public (published, not confidential) reports carry these.
+    public_bucket = UnicodeAttribute(null=True)
+    public_updated_key = UnicodeAttribute(null=True)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
@@ -111,6 +114,16 @@ class ReportModel(Model):
         next_action_at = UnicodeAttribute(range_key=True)
 
     by_next_action = _DueIndex()
+
+    class _PublicUpdateIndex(GlobalSecondaryIndex):
+        class Meta:
+            index_name = "by_public_update"
+            projection = AllProjection()
+
+        public_bucket = UnicodeAttribute(hash_key=True)
+        public_updated_key = UnicodeAttribute(range_key=True)
+
+    by_public_update = _PublicUpdateIndex()
 
 
 class EventModel(Model):
@@ -209,10 +222,11 @@ _BODY_FIELDS = (
     "field_inspection", "archive_reason", "rating", "ombudsman_referred", "deadlines",
     "deadline_calendars", "stage_done", "paused_remaining", "created_by", "done_tasks",
 )
-_BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at")
+_BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at", "public_updated_at")
 
 
 DUE_BUCKET = "due"  # one partition of the sparse index: only reports with a pending task are in it
+PUBLIC_BUCKET = "public"  # likewise for public reports by the time their public timeline last moved
 
 
 def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
@@ -233,6 +247,9 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.received_at = _iso(report.received_at)
     m.next_action_at = _iso(report.next_action_at)
     m.due_bucket = DUE_BUCKET if report.next_action_at else None
+    public = report.published and not report.confidential and report.public_updated_at is not None
+    m.public_bucket = PUBLIC_BUCKET if public else None
+    m.public_updated_key = received_key(report.public_updated_at, report.tracking_id) if public else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
     body.update({k: _iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
@@ -370,6 +387,25 @@ class DynamoReports:
 
     def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
         return _run_list(query, limit, cursor)
+
+    def public_updates(self, after: dt.datetime, before: dt.datetime, any_of: dict[str, tuple[str, ...]],
+                       received: tuple[dt.datetime, dt.datetime] | None, limit: int) -> list[Report]:
+        """Public reports whose public timeline last moved in [after, before], most recent first:
+        one Query of the sparse `by_public_update` index; `any_of` (attribute → allowed values)
+        and the received window are filters on top."""
+        cond = None
+        for attr, values in sorted(any_of.items()):
+            cond = _and(cond, getattr(ReportModel, attr).is_in(*values))
+        if received:
+            cond = _and(cond, ReportModel.received_key.between(_iso(received[0]), _iso(received[1]) + "~"))
+        found: list[Report] = []
+        rk = ReportModel.public_updated_key.between(_iso(after), _iso(before) + "~")
+        for m in ReportModel.by_public_update.query(PUBLIC_BUCKET, range_key_condition=rk, filter_condition=cond,
+                                                    scan_index_forward=False, page_size=min(limit + 1, 200)):
+            found.append(from_model(m))
+            if len(found) >= limit:
+                break
+        return found
 
 
 def _first_seq(before: Report | None, report: Report) -> int:

@@ -65,6 +65,11 @@ class Event:
     visibility: Visibility = Visibility.PUBLIC
     data: dict[str, Any] = field(default_factory=dict)
 
+    @property
+    def on_public_timeline(self) -> bool:
+        """What the public tracking page and Open311 show: public events and every change of status."""
+        return self.visibility == Visibility.PUBLIC or self.from_status != self.to_status
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -114,6 +119,8 @@ class Report:
     created_by: str = "reporter"
     done_tasks: list[str] = field(default_factory=list)
     next_action_at: dt.datetime | None = None
+    # When the public timeline last moved (Open311's updated_datetime; its updated_after index).
+    public_updated_at: dt.datetime | None = None
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)
@@ -136,12 +143,15 @@ class Report:
     # ---- changing ------------------------------------------------------------------------
     def _record(self, principal: Principal, action: Action, to: Status, now: dt.datetime,
                 message: str | None = None, visibility: Visibility = Visibility.PUBLIC, **data: Any) -> None:
-        self.new_events.append(Event(
+        event = Event(
             at=now, actor=principal.actor, role=principal.role.value, action=action.value,
             from_status=self.status.value if self.version or self.new_events else None,
             to_status=to.value, message=message, visibility=visibility,
             data={k: v for k, v in data.items() if v is not None},
-        ))
+        )
+        self.new_events.append(event)
+        if event.on_public_timeline:
+            self.public_updated_at = max(now, self.public_updated_at or now)
         self.status = to
 
     def _set_deadline(self, stage: str, day: dt.date, calc: DeadlineCalculator) -> None:

@@ -372,7 +372,7 @@ def _label(status: str) -> str:
 
 def _timeline(events: list[Event]) -> list[Event]:
     """What the public tracking page shows: public events and every change of status."""
-    return [e for e in events if e.visibility == Visibility.PUBLIC or e.from_status != e.to_status]
+    return [e for e in events if e.on_public_timeline]
 
 
 def is_public(report: Report) -> bool:
@@ -488,17 +488,18 @@ class Params:
         return (self.one(name) or "").lower() in ("true", "1")
 
 
-def _window(params: Params, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """start_date/end_date: at most 90 days apart; a missing end is start + 90 days, a
-    missing start is end - 90 days, neither is the last 90 days."""
-    start, end = params.moment("start_date"), params.moment("end_date")
+def _window(params: Params, now: dt.datetime, first: str = "start_date",
+            last: str = "end_date") -> tuple[dt.datetime, dt.datetime]:
+    """start_date/end_date (or updated_after/updated_before): at most 90 days apart; a missing
+    end is start + 90 days, a missing start is end - 90 days, neither is the last 90 days."""
+    start, end = params.moment(first), params.moment(last)
     if start and end:
         if end < start:
-            raise InvalidInput("end_date sebelum start_date", "end_date is before start_date",
-                               {"end_date": "setelah start_date / after start_date"})
+            raise InvalidInput(f"{last} sebelum {first}", f"{last} is before {first}",
+                               {last: f"setelah {first} / after {first}"})
         if end - start > WINDOW:
             raise InvalidInput("Rentang tanggal lebih dari 90 hari", "The date range spans more than 90 days",
-                               {"start_date/end_date": "maksimal 90 hari / at most 90 days"})
+                               {f"{first}/{last}": "maksimal 90 hari / at most 90 days"})
         return start, end
     if start:
         return start, start + WINDOW
@@ -536,13 +537,6 @@ def _newest(deps: Deps, start: dt.datetime, end: dt.datetime, statuses: Sequence
 def list_requests(deps: Deps, raw_params: Mapping[str, list[str]] | None, now: dt.datetime) -> list[dict[str, Any]]:
     params = Params(raw_params)
     extensions = params.flag("extensions")
-    for name in ("updated_after", "updated_before"):
-        if params.one(name):
-            # Refused rather than ignored: a syncing client must not take the unfiltered answer
-            # for every change (needs an index by update time, see the README).
-            raise InvalidInput(f"{name} belum didukung; gunakan start_date/end_date",
-                               f"{name} is not supported yet; use start_date/end_date",
-                               {name: "tidak didukung / not supported"})
     ids = params.many("service_request_id")
     if ids:
         return _views(deps, _by_ids(deps, ids), extensions)
@@ -563,6 +557,15 @@ def list_requests(deps: Deps, raw_params: Mapping[str, list[str]] | None, now: d
         raise InvalidInput("Halaman terlalu jauh; persempit rentang tanggal",
                            "Page too deep; narrow the date range instead",
                            {"page": f"page × page_size ≤ {MAX_DEPTH}"})
+    if params.one("updated_after") or params.one("updated_before"):
+        # A syncing client: what changed in the window, most recently changed first; start_date
+        # and end_date, when given too, narrow by requested_datetime.
+        after, before = _window(params, now, "updated_after", "updated_before")
+        any_of = {k: tuple(v) for k, v in (("status", [s for s in statuses if s]),
+                                            ("category_id", [c for c in codes if c])) if v}
+        received = _window(params, now) if params.one("start_date") or params.one("end_date") else None
+        changed = deps.reports.public_updates(after, before, any_of, received, page * page_size)
+        return _views(deps, changed[(page - 1) * page_size:], extensions)
     start, end = _window(params, now)
     newest = _newest(deps, start, end, statuses, codes, page * page_size)
     return _views(deps, newest[(page - 1) * page_size:], extensions)

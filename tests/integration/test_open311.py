@@ -279,6 +279,56 @@ def test_pages_walk_newest_first(o311, api):
     assert ids(o311.get(f"{V2}/requests.json")[1]) == newest_first
 
 
+def test_updated_after_finds_what_changed_publicly_however_old_most_recent_change_first(o311, api):
+    clock = api.platform.clock
+    now = clock.moment
+    clock.set(now - dt.timedelta(days=200))  # received long before any default window
+    old = o311.file()
+    o311.publish(old)
+    clock.set(now - dt.timedelta(days=10))
+    quiet = o311.file()
+    o311.publish(quiet)
+    clock.set(now)
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=(now - dt.timedelta(days=1)).isoformat())[1]) == []
+    api.act(old, "admin.medan", "assign", unit_id="pemkot-medan.dishub")  # a public change of status
+    clock.advance(minutes=5)
+    since = (now - dt.timedelta(hours=1)).isoformat()
+    answer = o311.get(f"{V2}/requests.json", updated_after=since)[1]
+    validate("service_requests", answer)
+    assert ids(answer) == [old]
+    assert answer[0]["updated_datetime"] == o311.get(f"{V2}/requests/{old}.json")[1][0]["updated_datetime"]
+    clock.advance(minutes=5)
+    api.act(quiet, "admin.medan", "assign", unit_id="pemkot-medan.dlh")
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since)[1]) == [quiet, old]
+    # the other filters still apply on top; updated_before bounds the window
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since, status="closed")[1]) == []
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since, service_code="trees")[1]) == []
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since,
+                        updated_before=(now + dt.timedelta(minutes=1)).isoformat())[1]) == [old]
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since, page=2, page_size=1)[1]) == [old]
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since,
+                        start_date=(now - dt.timedelta(days=11)).isoformat())[1]) == [quiet]
+
+
+def test_a_change_staff_alone_see_does_not_count_as_an_update(o311, api):
+    tid = o311.file()
+    o311.publish(tid)
+    api.platform.clock.advance(hours=1)
+    since = api.platform.clock.moment.isoformat()
+    api.platform.clock.advance(minutes=1)
+    api.act(tid, "admin.pusat", "correct", title="Parkir liar di depan Pasar Petisah")
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since)[1]) == []
+
+
+def test_a_report_made_confidential_leaves_the_updates_too(o311, api):
+    tid = o311.file()
+    o311.publish(tid)
+    since = (api.platform.clock.moment - dt.timedelta(hours=1)).isoformat()
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since)[1]) == [tid]
+    api.act(tid, "admin.pusat", "correct", confidential=True)
+    assert ids(o311.get(f"{V2}/requests.json", updated_after=since)[1]) == []
+
+
 def test_unknown_parameters_such_as_jurisdiction_id_are_ignored(o311):
     tid = o311.file()
     o311.publish(tid)
@@ -295,7 +345,8 @@ def test_listing_queries_indexes_and_never_scans(o311, monkeypatch):
         raise AssertionError("a Scan on a request path")
 
     monkeypatch.setattr(Connection, "scan", refuse)
-    for params in ({}, {"status": "open"}, {"service_code": "trees,roads"}, {"service_request_id": tid}):
+    for params in ({}, {"status": "open"}, {"service_code": "trees,roads"}, {"service_request_id": tid},
+                   {"updated_after": "2024-12-01T00:00:00Z", "status": "open", "service_code": "trees"}):
         assert o311.get(f"{V2}/requests.json", **params)[0] == 200
     assert o311.get(f"{V2}/requests/{tid}.xml", "xml")[0] == 200
 
