@@ -444,7 +444,7 @@ def _parameters(path: str, op: Op) -> list[dict[str, Any]]:
     return params
 
 
-def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]]) -> dict[str, Any]:
+def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]], path: str) -> dict[str, Any]:
     ok_content = {t: {"schema": {"$ref": REF.format(model=op.ok_schema)}} if t == JSON else {"schema": {}}
                   for t in op.ok_types}
     responses: dict[str, Any] = {str(op.ok): {"description": "OK", "content": ok_content}}
@@ -453,7 +453,10 @@ def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]]) -> di
     if op.kind == "web" and op.ok == 200:
         responses["304"] = {"description": "Not modified (If-None-Match)"}
     json_body = op.body is not None and op.body != "open311-form"
-    errors = sorted(set(op.errors) | ({401, 403} if staff else set()) | ({415} if json_body else set()))
+    # http.guarded refuses an over-long or unprintable path parameter with 400 before anything else.
+    path_params = op.kind == "api" and "{" in path
+    errors = sorted(set(op.errors) | ({401, 403} if staff else set()) | ({415} if json_body else set())
+                    | ({400} if path_params else set()))
     for status in errors:
         if op.kind == "open311":
             content = {t: {"schema": {"$ref": REF.format(model="Open311Errors")} if t == JSON else {}}
@@ -480,7 +483,7 @@ def build(app) -> dict[str, Any]:
                 "operationId": f"{method.lower()}_{app.routes[path][method].view_name}",
                 "summary": op.summary, "tags": [op.tag],
                 "parameters": _parameters(path, op),
-                "responses": _responses(op, staff, codes_by_status),
+                "responses": _responses(op, staff, codes_by_status, path),
                 "security": [{"bearerAuth": []}] if staff else [],
             }
             if op.description:
