@@ -11,10 +11,9 @@ from typing import Callable, Iterable
 from aws_lambda_powertools import Logger
 from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from .store import _meta
+from .store import _meta, index
 
 logger = Logger(child=True)
 
@@ -72,15 +71,7 @@ class OutboxModel(Model):
     last_error = UnicodeAttribute(null=True)
     expires_at = TTLAttribute(null=True)  # sent rows go after SENT_RETENTION
 
-    class _Pending(GlobalSecondaryIndex):
-        class Meta:
-            index_name = "by_pending"
-            projection = AllProjection()
-
-        pending = UnicodeAttribute(hash_key=True)
-        next_attempt_at = UnicodeAttribute(range_key=True)
-
-    by_pending = _Pending()
+    by_pending = index("by_pending", "pending", "next_attempt_at")
 
 
 def row(message: Message, now: dt.datetime) -> OutboxModel:

@@ -50,8 +50,9 @@ def received_key(received_at: dt.datetime, tracking_id: str) -> str:
     return f"{_iso(received_at)}#{tracking_id}"
 
 
-def _index(name: str, hash_attr: str) -> GlobalSecondaryIndex:
-    """A GSI keyed by `hash_attr`, sorted by received_key, all attributes projected."""
+def index(name: str, hash_attr: str, range_attr: str = "received_key") -> GlobalSecondaryIndex:
+    """A GSI keyed by `hash_attr`, sorted by `range_attr` (the list indexes: received_key), all
+    attributes projected."""
 
     class Meta:
         index_name = name
@@ -60,7 +61,7 @@ def _index(name: str, hash_attr: str) -> GlobalSecondaryIndex:
     attrs = {
         "Meta": Meta,
         hash_attr: UnicodeAttribute(hash_key=True),
-        "received_key": UnicodeAttribute(range_key=True),
+        range_attr: UnicodeAttribute(range_key=True),
     }
     return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
 
@@ -98,32 +99,14 @@ class ReportModel(Model):
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
-    by_status = _index("by_status", "status")
-    by_agency = _index("by_agency", "agency_id")
-    by_unit = _index("by_unit", "unit_id")
-    by_province = _index("by_province", "province_code")
-    by_agency_province = _index("by_agency_province", "agency_province_code")
-    by_regency = _index("by_regency", "regency_code")
-
-    class _DueIndex(GlobalSecondaryIndex):
-        class Meta:
-            index_name = "by_next_action"
-            projection = AllProjection()
-
-        due_bucket = UnicodeAttribute(hash_key=True)
-        next_action_at = UnicodeAttribute(range_key=True)
-
-    by_next_action = _DueIndex()
-
-    class _PublicUpdateIndex(GlobalSecondaryIndex):
-        class Meta:
-            index_name = "by_public_update"
-            projection = AllProjection()
-
-        public_bucket = UnicodeAttribute(hash_key=True)
-        public_updated_key = UnicodeAttribute(range_key=True)
-
-    by_public_update = _PublicUpdateIndex()
+    by_status = index("by_status", "status")
+    by_agency = index("by_agency", "agency_id")
+    by_unit = index("by_unit", "unit_id")
+    by_province = index("by_province", "province_code")
+    by_agency_province = index("by_agency_province", "agency_province_code")
+    by_regency = index("by_regency", "regency_code")
+    by_next_action = index("by_next_action", "due_bucket", "next_action_at")
+    by_public_update = index("by_public_update", "public_bucket", "public_updated_key")
 
 
 class EventModel(Model):

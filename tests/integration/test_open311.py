@@ -30,6 +30,14 @@ def ids(requests) -> list[str]:
     return [r["service_request_id"] for r in requests]
 
 
+def published_at(o311, moment: dt.datetime) -> str:
+    """A report filed through Open311 and dispatched (so published) at that moment."""
+    o311.api.platform.clock.set(moment)
+    tid = o311.file()
+    o311.publish(tid)
+    return tid
+
+
 # ---- POST requests ---------------------------------------------------------------------------
 def test_a_client_files_a_report_through_the_api_channel(o311, api):
     status, created = o311.post(o311.form())
@@ -241,12 +249,8 @@ def test_service_request_ids_override_every_other_filter(o311):
 def test_the_default_window_is_the_last_90_days(o311, api):
     clock = api.platform.clock
     now = clock.moment
-    clock.set(now - dt.timedelta(days=91))
-    old = o311.file()
-    o311.publish(old)
-    clock.set(now - dt.timedelta(days=89))
-    recent = o311.file()
-    o311.publish(recent)
+    old = published_at(o311, now - dt.timedelta(days=91))
+    recent = published_at(o311, now - dt.timedelta(days=89))
     clock.set(now)
     assert ids(o311.get(f"{V2}/requests.json")[1]) == [recent]
     start = (now - dt.timedelta(days=100)).isoformat()
@@ -282,12 +286,8 @@ def test_pages_walk_newest_first(o311, api):
 def test_updated_after_finds_what_changed_publicly_however_old_most_recent_change_first(o311, api):
     clock = api.platform.clock
     now = clock.moment
-    clock.set(now - dt.timedelta(days=200))  # received long before any default window
-    old = o311.file()
-    o311.publish(old)
-    clock.set(now - dt.timedelta(days=10))
-    quiet = o311.file()
-    o311.publish(quiet)
+    old = published_at(o311, now - dt.timedelta(days=200))  # received long before any default window
+    quiet = published_at(o311, now - dt.timedelta(days=10))
     clock.set(now)
     assert ids(o311.get(f"{V2}/requests.json", updated_after=(now - dt.timedelta(days=1)).isoformat())[1]) == []
     api.act(old, "admin.medan", "assign", unit_id="pemkot-medan.dishub")  # a public change of status
