@@ -87,14 +87,18 @@ def _check_path_params(params: dict[str, Any]) -> None:
                                              f"at most {MAX_PATH_PARAM} printable characters"})
 
 
-def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+def guarded(fn: Callable[..., Any] | None = None, *, check_path: bool = True) -> Callable[..., Any]:
     """Every route answers our JSON: domain errors map to 4xx; anything else is a bug, logged
-    with its trace and answered as a plain 500 without details."""
+    with its trace and answered as a plain 500 without details. `check_path=False` for a route
+    that answers a bad path parameter itself (the static files' plain 404)."""
+    if fn is None:
+        return functools.partial(guarded, check_path=check_path)
 
     @functools.wraps(fn)
     def view(*args, **kwargs):
         try:
-            _check_path_params(kwargs)
+            if check_path:
+                _check_path_params(kwargs)
             result = fn(*args, **kwargs)
         except errors.DomainError as exc:
             return error_response(exc)

@@ -146,7 +146,7 @@ def track_page():
 
 
 @bp.route("/static/{name}", methods=["GET"])
-@guarded
+@guarded(check_path=False)  # any name not in ASSETS is the documented plain-text 404
 def static_asset(name):
     if name not in ASSETS:
         return Response(body="Not found", status_code=404,
