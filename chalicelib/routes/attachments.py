@@ -7,7 +7,9 @@ from chalice import Blueprint
 
 from chalicelib import wiring
 from chalicelib.http import guarded, json_body, json_response, staff_principal, tracking_id
-from chalicelib.services import attachments
+from chalicelib.lazy import lazy_import
+
+attachments = lazy_import("chalicelib.services.attachments")
 
 bp = Blueprint(__name__)
 

@@ -8,7 +8,9 @@ from chalice import Blueprint
 from .. import wiring
 from ..domain.staff import StaffMember
 from ..http import guarded, json_body, json_response, staff_principal
-from ..services import officers
+from ..lazy import lazy_import
+
+officers = lazy_import("chalicelib.services.officers")
 
 bp = Blueprint(__name__)
 

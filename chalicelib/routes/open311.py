@@ -21,7 +21,9 @@ from ..adapters import regions as regions_data
 from ..config import settings
 from ..domain import errors
 from ..http import guarded, json_body, json_response, staff_principal
-from ..services import open311
+from ..lazy import lazy_import
+
+open311 = lazy_import("chalicelib.services.open311")
 
 bp = Blueprint(__name__)
 logger = Logger(child=True)

@@ -9,12 +9,16 @@ from chalice import Blueprint, Cron, Response
 
 from .. import wiring
 from ..adapters import regions
-from ..adapters.counters import DynamoCounters  # importing it registers the counters transaction hook
 from ..domain.calendar import to_wib_date
 from ..domain.errors import InvalidInput
-from ..domain.statistics import GROUP_BYS
 from ..http import Query, guarded, json_response, staff_principal
-from ..services import exports, statistics
+from ..lazy import lazy_import
+
+counters = lazy_import("chalicelib.adapters.counters")
+exports = lazy_import("chalicelib.services.exports")
+statistics = lazy_import("chalicelib.services.statistics")
+stats = lazy_import("chalicelib.domain.statistics")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # exports.XLSX_TYPE
 
 _PROVINCE, _REGENCY, _MONTH = re.compile(r"^\d{2}$"), re.compile(r"^\d{2}\.\d{2}$"), re.compile(r"^\d{4}-\d{2}$")
 STATS_PARAMS = {"province_code", "regency_code", "agency_id", "from", "to", "group_by"}
@@ -26,8 +30,8 @@ class _Blueprint(Blueprint):
 
     def register(self, app, options):
         super().register(app, options)
-        if exports.XLSX_TYPE not in app.api.binary_types:
-            app.api.binary_types.append(exports.XLSX_TYPE)
+        if XLSX_TYPE not in app.api.binary_types:
+            app.api.binary_types.append(XLSX_TYPE)
 
 
 bp = _Blueprint(__name__)
@@ -64,7 +68,7 @@ def _statistics_filters(q: Query) -> statistics.StatisticsFilters:
     return statistics.StatisticsFilters(
         province_code=_code(q, "province_code", _PROVINCE), regency_code=_code(q, "regency_code", _REGENCY),
         agency_id=q.str("agency_id"), first_period=_month(q, "from", last=False),
-        last_period=_month(q, "to", last=True), group_by=q.str("group_by", GROUP_BYS),
+        last_period=_month(q, "to", last=True), group_by=q.str("group_by", stats.GROUP_BYS),
     )
 
 
@@ -72,7 +76,7 @@ def _staff_statistics(extra: set[str] = frozenset()) -> tuple[dict, Query]:
     """Signed in first (401 before any 400), then the parameters, then the figures."""
     who = staff_principal(bp.current_request)
     q = Query(bp.current_request.query_params, STATS_PARAMS | extra)
-    answer = statistics.staff_statistics(DynamoCounters(), wiring.directory(), who, _statistics_filters(q),
+    answer = statistics.staff_statistics(counters.DynamoCounters(), wiring.directory(), who, _statistics_filters(q),
                                          wiring.now())
     return answer, q
 
@@ -132,8 +136,8 @@ def public_statistics():
         raise InvalidInput("Provinsi tidak dikenal", "Unknown province", {"province_code": "tidak dikenal / unknown"})
     now = wiring.now()
     year = q.int("year", to_wib_date(now).year, 2000, 2100)
-    answer = statistics.public_statistics(DynamoCounters(), wiring.directory(), province, year,
-                                          q.str("group_by", GROUP_BYS), now)
+    answer = statistics.public_statistics(counters.DynamoCounters(), wiring.directory(), province, year,
+                                          q.str("group_by", stats.GROUP_BYS), now)
     return json_response(answer, headers={"Cache-Control": PUBLIC_CACHE})
 
 
