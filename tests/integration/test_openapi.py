@@ -163,3 +163,22 @@ def test_every_documented_example_body_is_accepted_by_its_model():
                 schemas.parse(None, data, envelope=True)
             else:
                 schemas.parse(model, data)
+
+
+def test_importing_the_app_leaves_the_heavy_modules_for_the_first_request_that_needs_them():
+    """Cold start (issue 6): what `import app` loads. The figures are bench/package_bench.py's."""
+    heavy = ("pydantic", "pynamodb", "openpyxl", "holidays", "phonenumbers", "jwt", "aws_xray_sdk",
+             "chalicelib.adapters.counters", "chalicelib.services.open311", "chalicelib.services.statistics")
+    # A module LazyLoader has not run yet sits in sys.modules as a _LazyModule.
+    code = (f"import sys, app; heavy = {heavy!r}; "
+            "print(sorted(h for h in heavy if h in sys.modules and type(sys.modules[h]).__name__ != '_LazyModule'))")
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "ap-southeast-3", "STAGE": "test",
+                              "TABLE_PREFIX": "lapor-test-"})
+    assert out.stdout.strip() == "[]", out.stdout
+    # ... and the lazy ones load for real on first use
+    code = "import app; from chalicelib.routes import statistics; print(statistics.counters.DynamoCounters.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True,
+                         env={"PATH": "/usr/bin:/bin", "AWS_DEFAULT_REGION": "ap-southeast-3", "STAGE": "test",
+                              "TABLE_PREFIX": "lapor-test-"})
+    assert out.stdout.strip() == "DynamoCounters"
