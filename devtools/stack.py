@@ -195,19 +195,24 @@ class _MotoThread:
 
         from moto.server import ThreadedMotoServer
 
+        from devtools.moto_speed import moto_copies_each_table_once
+
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # no line per request
+        self.speed = moto_copies_each_table_once()
+        self.speed.__enter__()
         self.server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
         self.server.start()
 
     def stop(self) -> None:
         self.server.stop()
+        self.speed.__exit__(None, None, None)
 
 
 class _MotoProcess:
     def __init__(self, port: int, log_path: Path | None, env: dict[str, str]):
         self.log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", HOST, "-p", str(port)],
+            [sys.executable, "-m", "devtools.moto_speed", "-H", HOST, "-p", str(port)],
             cwd=REPO_ROOT,
             env=env,
             stdout=self.log,

@@ -27,7 +27,7 @@ import pytest  # noqa: E402
 @pytest.fixture(autouse=True, scope="session")
 def _fast_moto_transactions():
     """Every report transaction carries its counter items: see moto_copies_each_table_once."""
-    from tests.support import moto_copies_each_table_once
+    from devtools.moto_speed import moto_copies_each_table_once
 
     with moto_copies_each_table_once():
         yield

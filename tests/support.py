@@ -2,8 +2,6 @@
 clock, and small helpers to file and walk reports through the real HTTP handlers."""
 from __future__ import annotations
 
-import contextlib
-import copy
 import datetime as dt
 import gzip
 import json
@@ -98,42 +96,3 @@ def report_body(**overrides) -> dict:
     }
     body.update(overrides)
     return body
-
-
-class _CopyEachTableOnce:
-    """Stands in for the `copy` module inside moto's DynamoDB backend for one transaction."""
-
-    def __init__(self, table_type: type):
-        self.table_type, self.tables = table_type, {}
-
-    def deepcopy(self, obj, memo=None):
-        if not isinstance(obj, self.table_type):
-            return copy.deepcopy(obj, memo)
-        if id(obj) not in self.tables:
-            self.tables[id(obj)] = copy.deepcopy(obj, memo)
-        return self.tables[id(obj)]
-
-
-@contextlib.contextmanager
-def moto_copies_each_table_once():
-    """moto 5.2.5's TransactWriteItems deep-copies a table (for its rollback) once per item that
-    names it: a report change with 30 counter items copied the counters table 30 times. The
-    copies are identical (nothing is written before the loop ends), so one per table keeps the
-    same rollback and makes each transaction ~30x cheaper. Test speed only."""
-    from moto.dynamodb import models
-    from moto.dynamodb.models.table import Table
-
-    real = models.DynamoDBBackend.transact_write_items
-
-    def transact_write_items(self, transact_items):
-        models.copy = _CopyEachTableOnce(Table)
-        try:
-            return real(self, transact_items)
-        finally:
-            models.copy = copy
-
-    models.DynamoDBBackend.transact_write_items = transact_write_items
-    try:
-        yield
-    finally:
-        models.DynamoDBBackend.transact_write_items = real
