@@ -508,6 +508,19 @@ def _window(params: Params, now: dt.datetime, first: str = "start_date",
     return now - WINDOW, now
 
 
+def _updated_window(params: Params, now: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """updated_after alone means "since then, up to now": refused beyond 90 days rather than
+    answered with only the first 90, which a syncing client would take for everything."""
+    if params.one("updated_after") and not params.one("updated_before"):
+        after = params.moment("updated_after")
+        if now - after > WINDOW:
+            raise InvalidInput("updated_after lebih dari 90 hari lalu; tambahkan updated_before",
+                               "updated_after is more than 90 days ago; add updated_before",
+                               {"updated_after": "maksimal 90 hari lalu / at most 90 days ago"})
+        return after, now
+    return _window(params, now, "updated_after", "updated_before")
+
+
 def _utc_key(moment: dt.datetime) -> str:
     """The list indexes' sort key prefix (store.received_key) for a moment."""
     return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
@@ -560,7 +573,7 @@ def list_requests(deps: Deps, raw_params: Mapping[str, list[str]] | None, now: d
     if params.one("updated_after") or params.one("updated_before"):
         # A syncing client: what changed in the window, most recently changed first; start_date
         # and end_date, when given too, narrow by requested_datetime.
-        after, before = _window(params, now, "updated_after", "updated_before")
+        after, before = _updated_window(params, now)
         any_of = {k: tuple(v) for k, v in (("status", [s for s in statuses if s]),
                                             ("category_id", [c for c in codes if c])) if v}
         received = _window(params, now) if params.one("start_date") or params.one("end_date") else None

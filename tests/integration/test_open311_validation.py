@@ -124,6 +124,7 @@ def test_a_filing_that_is_not_form_encoded_is_400(o311):
     {"page": "11", "page_size": "1000"},
     {"service_request_id": ",".join(f"AAAA-{i:04d}" for i in range(101))},
     {"updated_after": "2024-12-01T00:00:00"},
+    {"updated_after": "2024-09-01T00:00:00Z"},  # more than 90 days before now, and no updated_before
     {"updated_after": "2024-12-02T00:00:00Z", "updated_before": "2024-12-01T00:00:00Z"},
     {"updated_after": "2024-01-01T00:00:00Z", "updated_before": "2024-04-01T00:00:01Z"},
 ])
