@@ -126,6 +126,13 @@ class Report:
     new_notices: list["Notice"] = field(default_factory=list, repr=False)
 
     # ---- reading -------------------------------------------------------------------------
+    @property
+    def is_public(self) -> bool:
+        """Anyone may see it without its access code: published (dispatched at least once) and
+        not confidential. The tracking page, Open311, public statistics and the store's public
+        index all follow this one rule."""
+        return self.published and not self.confidential
+
     def deadline(self, stage: str) -> dt.date | None:
         value = self.deadlines.get(stage)
         return dt.date.fromisoformat(value) if value else None

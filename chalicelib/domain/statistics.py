@@ -124,11 +124,6 @@ def scopes_of(report: Report) -> list[str]:
     return out
 
 
-def is_public(report: Report) -> bool:
-    """Published (dispatched at least once) and never confidential."""
-    return report.published and not report.confidential
-
-
 def has_public_metrics(scope: str) -> bool:
     """Public statistics ask for the nation or a province only."""
     return scope == all_scope() or (scope.startswith("prov#") and "|" not in scope)
@@ -220,7 +215,7 @@ def contributions(report: Report | None, calendar: WorkingCalendar) -> dict[Coun
     if report is None:
         return {}
     metrics = metrics_of(report, calendar)
-    hidden = metrics if is_public(report) else {**metrics, **{NON_PUBLIC_PREFIX + k: v for k, v in metrics.items()}}
+    hidden = metrics if report.is_public else {**metrics, **{NON_PUBLIC_PREFIX + k: v for k, v in metrics.items()}}
     def numbers(scope: str, dim: str) -> Metrics:
         m = hidden if has_public_metrics(scope) else metrics
         return m if dim == TOTAL else {k: v for k, v in m.items() if k not in HISTOGRAM_METRICS}

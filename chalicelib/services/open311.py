@@ -375,10 +375,6 @@ def _timeline(events: list[Event]) -> list[Event]:
     return [e for e in events if e.on_public_timeline]
 
 
-def is_public(report: Report) -> bool:
-    return report.published and not report.confidential
-
-
 @dataclasses.dataclass(frozen=True)
 class Names:
     """Agency and category names, read once per request instead of once per report."""
@@ -597,7 +593,7 @@ def _by_ids(deps: Deps, ids: list[str]) -> list[Report]:
             report = deps.reports.get(tid)
         except NotFound:
             continue
-        if is_public(report):
+        if report.is_public:
             found.append(report)
     return found
 

@@ -134,7 +134,7 @@ def load_for_reporter(deps: Deps, tracking_id: str, access_code: str | None,
     if access_code is not None and not is_reporter:
         limits.wrong_code(deps.limiter, tracking_id, now)
         raise Forbidden("Kode akses salah", "Wrong access code")
-    if not is_reporter and (report.confidential or not report.published):
+    if not is_reporter and not report.is_public:
         raise NotFound("Laporan tidak ditemukan", "Report not found")
     return report, is_reporter
 
