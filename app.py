@@ -1,13 +1,12 @@
 """LAPOR API. Routes parse, call a use case, map the answer; nothing else lives here.
 
-Request models (`chalicelib.schemas`, pydantic) are imported inside the routes that parse a body:
-schedules and reads never pay for them at cold start."""
+Request models (`chalicelib.schemas`, pydantic) load on first use (chalicelib.lazy): schedules and
+reads never pay for them at cold start."""
 from __future__ import annotations
 
 import datetime as dt
 import functools
 from dataclasses import asdict
-from typing import TYPE_CHECKING
 
 from aws_lambda_powertools import Logger
 from chalice import Chalice, Cron, Rate
@@ -18,10 +17,10 @@ from chalicelib.domain.errors import Conflict, InvalidInput
 from chalicelib.domain.lifecycle import Status
 from chalicelib.domain.report import CHANNELS, KINDS, Location, Reporter
 from chalicelib.http import Query, guarded, in_our_error_shape, json_body, json_response, staff_principal, tracking_id
+from chalicelib.lazy import lazy_import
 from chalicelib.services import admin, reports, views
 
-if TYPE_CHECKING:
-    from chalicelib import schemas
+schemas = lazy_import("chalicelib.schemas")
 
 app = Chalice(app_name="lapor")
 logger = Logger(service="lapor")
@@ -95,8 +94,6 @@ def list_regions():
 @app.route("/reports", methods=["POST"])
 @guarded
 def submit_report():
-    from chalicelib import schemas
-
     request = app.current_request
     data = json_body(request)
     body = schemas.parse(schemas.ReportIn, data)
@@ -137,8 +134,6 @@ def track_report(tid):
 @app.route("/reports/{tid}/replies", methods=["POST"])
 @guarded
 def reply_to_report(tid):
-    from chalicelib import schemas
-
     request = app.current_request
     body = schemas.parse(schemas.ReplyIn, json_body(request))
     deps = wiring.deps()
@@ -159,8 +154,6 @@ def me():
 @app.route("/staff/reports", methods=["POST"])
 @guarded
 def record_report():
-    from chalicelib import schemas
-
     who = principal()
     body = schemas.parse(schemas.StaffReportIn, json_body(app.current_request))
     now = wiring.now()
@@ -210,8 +203,6 @@ def staff_get_report(tid):
 @app.route("/staff/reports/{tid}/actions", methods=["POST"])
 @guarded
 def staff_report_action(tid):
-    from chalicelib import schemas
-
     who = principal()
     body = schemas.parse(None, json_body(app.current_request), envelope=True)
     params = body.model_dump(exclude={"action"}, exclude_none=body.action == "correct")
@@ -239,8 +230,6 @@ def get_calendar():
 @app.route("/staff/calendar/{day}", methods=["PUT"])
 @guarded
 def put_calendar_day(day):
-    from chalicelib import schemas
-
     who = principal()
     data = json_body(app.current_request)
     body = schemas.parse(schemas.CalendarOverrideIn, {**data, "date": day} if isinstance(data, dict) else data)
@@ -263,8 +252,6 @@ def get_sla():
 @app.route("/staff/sla/{scope}/{key}", methods=["PUT"])
 @guarded
 def put_sla(scope, key):
-    from chalicelib import schemas
-
     who = principal()
     body = schemas.parse(schemas.SlaOverrideIn, json_body(app.current_request))
     return admin.set_sla(wiring.settings_repo(), wiring.directory(), who, scope, key, body.limits, wiring.now())

@@ -39,6 +39,11 @@ def error_response(exc: errors.DomainError) -> Response:
     return Response(body=json.dumps(error_body(exc), ensure_ascii=False), status_code=status, headers=JSON_HEADERS)
 
 
+INTERNAL_ERROR = {"error": {"code": "internal", "message": "Terjadi kesalahan pada server / Internal error",
+                            "message_id": "Terjadi kesalahan pada server", "message_en": "Internal error",
+                            "fields": {}}}
+
+
 # Chalice answers these itself, before any view, in a shape of its own ({"Code", "Message"}).
 _CHALICE_ERRORS: dict[str, Callable[[], errors.DomainError]] = {
     "UnsupportedMediaType": lambda: errors.UnsupportedMediaType(
@@ -63,11 +68,6 @@ def in_our_error_shape(response: Response) -> Response:
     ours = error_body(make()) if make else INTERNAL_ERROR
     return Response(body=json.dumps(ours, ensure_ascii=False), status_code=response.status_code,
                     headers={**(response.headers or {}), **JSON_HEADERS})
-
-
-INTERNAL_ERROR = {"error": {"code": "internal", "message": "Terjadi kesalahan pada server / Internal error",
-                            "message_id": "Terjadi kesalahan pada server", "message_en": "Internal error",
-                            "fields": {}}}
 
 
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:

@@ -10,6 +10,7 @@ from chalicelib.http import guarded, json_body, json_response, staff_principal, 
 from chalicelib.lazy import lazy_import
 
 attachments = lazy_import("chalicelib.services.attachments")
+schemas = lazy_import("chalicelib.schemas")
 
 bp = Blueprint(__name__)
 
@@ -34,8 +35,6 @@ def _attachment_id(raw: str) -> str:
 @bp.route("/reports/{tid}/attachments", methods=["POST"])
 @guarded
 def request_upload(tid):
-    from chalicelib import schemas
-
     body = schemas.parse(schemas.UploadIn, json_body(bp.current_request))
     answer = attachments.request_upload(wiring.deps(), files(), tracking_id(tid), _access_code(), body.filename,
                                         body.content_type, body.size, wiring.now())

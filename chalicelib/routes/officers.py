@@ -11,6 +11,7 @@ from ..http import guarded, json_body, json_response, staff_principal
 from ..lazy import lazy_import
 
 officers = lazy_import("chalicelib.services.officers")
+schemas = lazy_import("chalicelib.schemas")
 
 bp = Blueprint(__name__)
 
@@ -36,8 +37,6 @@ def list_assignments(unit_id):
 @guarded
 def create_assignment(unit_id):
     who = staff_principal(bp.current_request)
-    from .. import schemas
-
     body = schemas.parse(schemas.AssignmentIn, json_body(bp.current_request))
     created = officers.assign(wiring.directory(), who, unit_id, body.username, body.start, body.end,
                               body.decree, body.replaces)
@@ -48,8 +47,6 @@ def create_assignment(unit_id):
 @guarded
 def end_assignment(unit_id, assignment_id):
     who = staff_principal(bp.current_request)
-    from .. import schemas
-
     body = schemas.parse(schemas.AssignmentEndIn, json_body(bp.current_request))
     return _assignment(officers.end_assignment(wiring.directory(), who, unit_id, assignment_id, body.end))
 
@@ -58,8 +55,6 @@ def end_assignment(unit_id, assignment_id):
 @guarded
 def put_officer(username):
     who = staff_principal(bp.current_request)
-    from .. import schemas
-
     body = schemas.parse(schemas.StaffIn, json_body(bp.current_request))
     member = StaffMember(username=username, **body.model_dump())
     return asdict(officers.put_staff(wiring.directory(), who, member))

@@ -24,6 +24,7 @@ from ..http import guarded, json_body, json_response, staff_principal
 from ..lazy import lazy_import
 
 open311 = lazy_import("chalicelib.services.open311")
+schemas = lazy_import("chalicelib.schemas")
 
 bp = Blueprint(__name__)
 logger = Logger(child=True)
@@ -240,8 +241,6 @@ def _principal():
 @guarded
 def issue_key():
     who = _principal()
-    from .. import schemas
-
     body = schemas.parse(schemas.Open311KeyIn, json_body(bp.current_request))
     return json_response(open311.issue_key(_keys(), who, body.client_name, body.contact, wiring.now()), 201)
 
