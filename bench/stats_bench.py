@@ -139,9 +139,9 @@ def _measure(sizes: list[int], reports_up_to: int, runs: int) -> list[dict]:
 
     with mock_aws():
         config.settings.cache_clear()
-        from chalicelib.adapters import counters, store
+        from chalicelib.adapters import counters, store, tables
 
-        store.create_tables()
+        tables.create_tables()
         load_demo_data()
         calendar_service.invalidate()
         directory = store.DynamoDirectory()

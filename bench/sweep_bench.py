@@ -60,7 +60,8 @@ def main(argv=None) -> int:
     with mock_aws():
         from chalicelib import wiring
         from chalicelib.adapters import notifier
-        from chalicelib.adapters.store import create_tables, due_reports
+        from chalicelib.adapters.store import due_reports
+        from chalicelib.adapters.tables import create_tables
         from chalicelib.demo import load_demo_data
         from chalicelib.services.sweep import sweep
 

@@ -415,7 +415,7 @@ def local_stack(
 
         say("Provisioning ...")
         env = dict(env_overrides)
-        _run_app_hook("chalicelib.adapters.store", "create_tables", child_env(env), say)
+        _run_app_hook("chalicelib.adapters.tables", "create_tables", child_env(env), say)
         cognito = _provision_aws(moto_url, say)
         env.update(
             COGNITO_USER_POOL_ID=cognito["user_pool_id"],

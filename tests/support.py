@@ -15,7 +15,7 @@ import boto3
 from chalicelib import config, wiring
 from chalicelib.adapters import auth
 from chalicelib.adapters.cognito_setup import create_staff_user, create_user_pool
-from chalicelib.adapters.store import create_tables
+from chalicelib.adapters.tables import create_tables
 from chalicelib.demo import load_demo_data, load_demo_staff
 from chalicelib.services import calendar as calendar_service
 from devtools.demo_accounts import DEMO_ACCOUNTS, DEMO_PASSWORD

@@ -21,7 +21,7 @@ from pynamodb.transactions import TransactWrite
 from ..config import settings
 from ..domain.attachments import PENDING, STORED, Attachment, too_many
 from ..domain.errors import Conflict
-from .store import _is_condition_failure, _meta
+from .dynamo import CONDITION_FAILED, cancellation_codes, condition_failed, iso, meta
 
 # The per-report counter lives in the same partition; '#' sorts before every attachment id
 # (uuid hex), so listing the attachments is a Query on sort keys >= "0".
@@ -31,7 +31,7 @@ KEPT_TAGS = {"TagSet": [{"Key": "state", "Value": "kept"}]}
 
 
 class AttachmentModel(Model):
-    Meta = _meta("attachments")
+    Meta = meta("attachments")
 
     tracking_id = UnicodeAttribute(hash_key=True)
     attachment_id = UnicodeAttribute(range_key=True)
@@ -49,15 +49,11 @@ class AttachmentCounter(Model):
     """How many attachments a report has kept: raised in the same transaction that keeps one,
     under the condition that it stays within the limit, so two parallel uploads cannot make six."""
 
-    Meta = _meta("attachments")
+    Meta = meta("attachments")
 
     tracking_id = UnicodeAttribute(hash_key=True)
     attachment_id = UnicodeAttribute(range_key=True, default=COUNTER_KEY)
     stored = NumberAttribute(default=0)
-
-
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds") if moment else None
 
 
 def _attachment(m: AttachmentModel) -> Attachment:
@@ -83,7 +79,7 @@ class DynamoAttachments:
     def add_pending(self, a: Attachment, expires_at: dt.datetime) -> None:
         AttachmentModel(
             a.tracking_id, a.attachment_id, state=PENDING, filename=a.filename, content_type=a.content_type,
-            size=a.size, created_at=_iso(a.created_at), expires_at=expires_at,
+            size=a.size, created_at=iso(a.created_at), expires_at=expires_at,
         ).save(condition=AttachmentModel.attachment_id.does_not_exist())
 
     def keep(self, a: Attachment, limit: int) -> None:
@@ -99,14 +95,13 @@ class DynamoAttachments:
                     AttachmentModel.state.set(STORED),
                     AttachmentModel.content_type.set(a.content_type),
                     AttachmentModel.size.set(a.size),
-                    AttachmentModel.stored_at.set(_iso(a.stored_at)),
+                    AttachmentModel.stored_at.set(iso(a.stored_at)),
                     AttachmentModel.expires_at.remove(),
                 ], condition=AttachmentModel.state == PENDING)
         except TransactWriteError as exc:
-            reasons = getattr(exc, "cancellation_reasons", None) or []
-            if reasons and reasons[0] is not None and reasons[0].code == "ConditionalCheckFailed":
+            if cancellation_codes(exc)[:1] == [CONDITION_FAILED]:
                 raise too_many() from None
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 raise Conflict("Lampiran ini sudah diproses", "This attachment was already processed") from None
             raise
 

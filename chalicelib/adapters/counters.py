@@ -18,7 +18,8 @@ from pynamodb.transactions import TransactWrite
 from ..domain import statistics as stats
 from ..domain.calendar import WorkingCalendar
 from ..domain.report import Event, Report
-from .store import ReportModel, _meta, to_model
+from .dynamo import meta
+from .store import ReportModel, to_model
 
 
 def _model() -> type[Model]:
@@ -26,7 +27,7 @@ def _model() -> type[Model]:
     attrs: dict = {
         "__module__": __name__,
         "__doc__": "One counter item: a scope, a dimension value and a month.",
-        "Meta": _meta("counters"),
+        "Meta": meta("counters"),
         "scope": UnicodeAttribute(hash_key=True),
         "key": UnicodeAttribute(range_key=True),
     }

@@ -8,11 +8,11 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist
 from pynamodb.models import Model
 
-from .store import _meta
+from .dynamo import meta
 
 
 class LimitModel(Model):
-    Meta = _meta("limits")
+    Meta = meta("limits")
 
     key = UnicodeAttribute(hash_key=True)  # "<purpose>#<subject>#<window start>"
     hits = NumberAttribute(default=0)

@@ -18,13 +18,13 @@ from pynamodb.attributes import UnicodeAttribute
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
 from pynamodb.models import Model
 
-from .store import _meta
+from .dynamo import condition_failed, iso, meta
 
 KEY_PARTITION = "key"
 
 
 class ApiKeyModel(Model):
-    Meta = _meta("open311_keys")
+    Meta = meta("open311_keys")
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -40,7 +40,7 @@ class ApiKeyModel(Model):
 class SubmissionModel(Model):
     """Same table, other rows: the client that filed a request."""
 
-    Meta = _meta("open311_keys")
+    Meta = meta("open311_keys")
 
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
@@ -70,10 +70,6 @@ def _key(m: ApiKeyModel) -> ApiKey:
                   created_by=m.created_by, contact=m.contact, revoked_at=m.revoked_at, revoked_by=m.revoked_by)
 
 
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="seconds")
-
-
 class DynamoOpen311Keys:
     def add(self, key: ApiKey) -> bool:
         """False when the key id is already taken (the caller draws another)."""
@@ -83,7 +79,7 @@ class DynamoOpen311Keys:
                         created_by=key.created_by).save(condition=ApiKeyModel.sk.does_not_exist())
             return True
         except PutError as exc:
-            if "ConditionalCheckFailed" in str(exc):
+            if condition_failed(exc):
                 return False
             raise
 
@@ -100,11 +96,11 @@ class DynamoOpen311Keys:
         """Marks the key revoked (kept for the audit trail); None if there is no such key."""
         try:
             ApiKeyModel(KEY_PARTITION, key_id).update(
-                actions=[ApiKeyModel.revoked_at.set(_iso(at)), ApiKeyModel.revoked_by.set(by)],
+                actions=[ApiKeyModel.revoked_at.set(iso(at, "seconds")), ApiKeyModel.revoked_by.set(by)],
                 condition=ApiKeyModel.sk.exists(),
             )
         except UpdateError as exc:
-            if "ConditionalCheckFailed" in str(exc):
+            if condition_failed(exc):
                 return None
             raise
         return self.get(key_id)
@@ -123,7 +119,7 @@ class DynamoOpen311Keys:
         def hook(txn, before, after, new_events) -> None:
             if before is None:
                 txn.save(SubmissionModel(f"request#{after.tracking_id}", "client", key_id=key.key_id,
-                                         client_name=key.client_name, created_at=_iso(at)),
+                                         client_name=key.client_name, created_at=iso(at, "seconds")),
                          condition=SubmissionModel.pk.does_not_exist())
 
         return hook

@@ -13,7 +13,7 @@ from pynamodb.attributes import NumberAttribute, TTLAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError, UpdateError
 from pynamodb.models import Model
 
-from .store import _meta, index
+from .dynamo import condition_failed, index, iso, meta
 
 logger = Logger(child=True)
 
@@ -24,10 +24,6 @@ SENT_RETENTION = dt.timedelta(days=90)
 # A new row belongs to its writer, which sends it right after the commit; the sweep's retry pass
 # takes it only once this grace has passed, so the two never race for a fresh message.
 GRACE = dt.timedelta(minutes=1)
-
-
-def _iso(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -51,7 +47,7 @@ class Message:
 
 
 class OutboxModel(Model):
-    Meta = _meta("outbox")
+    Meta = meta("outbox")
 
     id = UnicodeAttribute(hash_key=True)
     dedup_key = UnicodeAttribute()
@@ -78,7 +74,7 @@ def row(message: Message, now: dt.datetime) -> OutboxModel:
     return OutboxModel(
         message.id, dedup_key=message.dedup_key, channel=message.channel, recipient=message.recipient,
         subject=message.subject, text=message.text, html=message.html, tracking_id=message.tracking_id,
-        status=PENDING, attempts=0, created_at=_iso(now), next_attempt_at=_iso(now + GRACE), pending=PENDING,
+        status=PENDING, attempts=0, created_at=iso(now), next_attempt_at=iso(now + GRACE), pending=PENDING,
     )
 
 
@@ -98,7 +94,7 @@ def put_alone(message: Message, now: dt.datetime) -> bool:
         row(message, now).save(condition=OutboxModel.id.does_not_exist())
         return True
     except PutError as exc:
-        if "ConditionalCheckFailed" in str(exc):
+        if condition_failed(exc):
             return False
         raise
 
@@ -122,7 +118,7 @@ def deliver(ids: Iterable[str], send: Sender, now: dt.datetime) -> dict[str, int
             counts["failed"] += 1
             continue
         item.update(actions=[
-            OutboxModel.status.set("sent"), OutboxModel.sent_at.set(_iso(now)),
+            OutboxModel.status.set("sent"), OutboxModel.sent_at.set(iso(now)),
             OutboxModel.pending.remove(), OutboxModel.lease_until.remove(),
             OutboxModel.attempts.set(item.attempts + 1),
             OutboxModel.expires_at.set(now + SENT_RETENTION),
@@ -139,13 +135,13 @@ def _claim(message_id: str, now: dt.datetime) -> OutboxModel | None:
     item = OutboxModel(message_id)
     try:
         item.update(
-            actions=[OutboxModel.lease_until.set(_iso(now + LEASE))],
+            actions=[OutboxModel.lease_until.set(iso(now + LEASE))],
             condition=(OutboxModel.status == PENDING)
-            & (OutboxModel.lease_until.does_not_exist() | (OutboxModel.lease_until < _iso(now))),
+            & (OutboxModel.lease_until.does_not_exist() | (OutboxModel.lease_until < iso(now))),
         )
         return item
     except UpdateError as exc:
-        if "ConditionalCheckFailed" in str(exc):
+        if condition_failed(exc):
             return None
         raise
 
@@ -170,17 +166,17 @@ def _failed(item: OutboxModel, now: dt.datetime, exc: Exception) -> None:
                                                       "error": error})
         return
     item.update(actions=[OutboxModel.attempts.set(attempts), OutboxModel.lease_until.remove(),
-                         OutboxModel.next_attempt_at.set(_iso(now + backoff(attempts))),
+                         OutboxModel.next_attempt_at.set(iso(now + backoff(attempts))),
                          OutboxModel.last_error.set(error)])
     logger.warning("notification delayed", extra={"message_id": item.id, "channel": item.channel,
                                                   "attempts": attempts, "error": error})
 
 
 def due_for_retry(now: dt.datetime, limit: int = 500) -> list[str]:
-    return [m.id for m in OutboxModel.by_pending.query(PENDING, OutboxModel.next_attempt_at <= _iso(now),
+    return [m.id for m in OutboxModel.by_pending.query(PENDING, OutboxModel.next_attempt_at <= iso(now),
                                                        limit=limit)]
 
 
 def backlog(now: dt.datetime) -> int:
     """Unsent messages older than a minute: the alarm metric."""
-    return OutboxModel.by_pending.count(PENDING, OutboxModel.next_attempt_at <= _iso(now))
+    return OutboxModel.by_pending.count(PENDING, OutboxModel.next_attempt_at <= iso(now))

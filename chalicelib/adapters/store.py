@@ -21,59 +21,29 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     VersionAttribute,
 )
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.exceptions import DeleteError, DoesNotExist, TransactWriteError
+from pynamodb.indexes import GlobalSecondaryIndex
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
-from ..config import settings
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import Status
 from ..domain.query import ListQuery
 from ..domain.staff import Assignment, StaffMember
+from .dynamo import condition_failed, from_iso, index, iso, meta
 from ..domain.report import AgencyRef, Event, Location, Report, Reporter, UnitRef, Visibility
 
 
 logger = Logger(child=True)
 
 
-def _iso(moment: dt.datetime | None) -> str | None:
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds") if moment else None
-
-
-def _from_iso(text: str | None) -> dt.datetime | None:
-    return dt.datetime.fromisoformat(text) if text else None
-
-
 def received_key(received_at: dt.datetime, tracking_id: str) -> str:
     """Sort key of every list index: UTC time then id, so newest-first is one descending Query."""
-    return f"{_iso(received_at)}#{tracking_id}"
-
-
-def index(name: str, hash_attr: str, range_attr: str = "received_key") -> GlobalSecondaryIndex:
-    """A GSI keyed by `hash_attr`, sorted by `range_attr` (the list indexes: received_key), all
-    attributes projected."""
-
-    class Meta:
-        index_name = name
-        projection = AllProjection()
-
-    attrs = {
-        "Meta": Meta,
-        hash_attr: UnicodeAttribute(hash_key=True),
-        range_attr: UnicodeAttribute(range_key=True),
-    }
-    return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
-
-
-def _meta(name: str) -> type:
-    """Table names from settings at import: the environment is fixed for a Lambda's life."""
-    s = settings()
-    return type("Meta", (), {"table_name": s.table(name), "region": s.region, "billing_mode": "PAY_PER_REQUEST"})
+    return f"{iso(received_at)}#{tracking_id}"
 
 
 class ReportModel(Model):
-    Meta = _meta("reports")
+    Meta = meta("reports")
 
     tracking_id = UnicodeAttribute(hash_key=True)
     received_key = UnicodeAttribute()
@@ -110,7 +80,7 @@ class ReportModel(Model):
 
 
 class EventModel(Model):
-    Meta = _meta("events")
+    Meta = meta("events")
 
     tracking_id = UnicodeAttribute(hash_key=True)
     seq = NumberAttribute(range_key=True)
@@ -129,7 +99,7 @@ class DirectoryModel(Model):
     """Reference rows by kind: "agency", "category", "staff" (by username), "staff#<role>#<scope>"
     (who holds a role where), "assignment#<unit_id>" (liaison officers' periods, by start date)."""
 
-    Meta = _meta("directory")
+    Meta = meta("directory")
 
     kind = UnicodeAttribute(hash_key=True)
     id = UnicodeAttribute(range_key=True)
@@ -150,7 +120,7 @@ class DirectoryModel(Model):
 
 
 class SettingModel(Model):
-    Meta = _meta("settings")
+    Meta = meta("settings")
 
     scope = UnicodeAttribute(hash_key=True)  # "calendar" | "sla#agency" | "sla#category"
     key = UnicodeAttribute(range_key=True)   # a date, an agency id or a category id
@@ -159,44 +129,6 @@ class SettingModel(Model):
     limits = MapAttribute(null=True)
     updated_by = UnicodeAttribute(null=True)
     updated_at = UnicodeAttribute(null=True)
-
-
-MODELS: tuple[type[Model], ...] = (ReportModel, EventModel, DirectoryModel, SettingModel)
-
-
-def all_models() -> tuple[type[Model], ...]:
-    """Every table-backed model of the app (the infra drift test reads the same list)."""
-    from .attachments import AttachmentModel
-    from .counters import CounterModel
-    from .limits import LimitModel
-    from .open311_keys import ApiKeyModel
-    from .outbox import OutboxModel
-
-    return (*MODELS, OutboxModel, LimitModel, ApiKeyModel, CounterModel, AttachmentModel)
-
-
-def create_tables() -> None:
-    """Creates every table the app uses if missing (local run and tests; infra/ does it in AWS)."""
-    for model in all_models():
-        if not model.exists():
-            model.create_table(wait=True)
-    _create_idempotency_table()
-
-
-def _create_idempotency_table() -> None:
-    import boto3
-
-    s = settings()
-    client = boto3.client("dynamodb", region_name=s.region)
-    name = s.table("idempotency")
-    if name in client.list_tables()["TableNames"]:
-        return
-    client.create_table(
-        TableName=name,
-        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
-        BillingMode="PAY_PER_REQUEST",
-    )
 
 
 # ---- mapping ------------------------------------------------------------------------------
@@ -227,14 +159,14 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.overdue = report.overdue
     m.published = report.published
     m.confidential = report.confidential
-    m.received_at = _iso(report.received_at)
-    m.next_action_at = _iso(report.next_action_at)
+    m.received_at = iso(report.received_at)
+    m.next_action_at = iso(report.next_action_at)
     m.due_bucket = DUE_BUCKET if report.next_action_at else None
     public = report.is_public and report.public_updated_at is not None
     m.public_bucket = PUBLIC_BUCKET if public else None
     m.public_updated_key = received_key(report.public_updated_at, report.tracking_id) if public else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
-    body.update({k: _iso(getattr(report, k)) for k in _BODY_TIMES})
+    body.update({k: iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
     body["location"] = {k: v for k, v in vars(report.location).items()}
     body["reporter"] = {k: v for k, v in vars(report.reporter).items()}
@@ -250,7 +182,7 @@ def from_model(m: ReportModel) -> Report:
         location=Location(**body["location"]),
         reporter=Reporter(**body["reporter"]),
         channel=m.channel,
-        received_at=_from_iso(m.received_at),
+        received_at=from_iso(m.received_at),
         status=Status(m.status),
         occurred_on=dt.date.fromisoformat(body["occurred_on"]) if body.get("occurred_on") else None,
         category_id=m.category_id,
@@ -266,14 +198,14 @@ def from_model(m: ReportModel) -> Report:
         deadline_calendars=dict(body.get("deadline_calendars") or {}),
         stage_done=dict(body.get("stage_done") or {}),
         done_tasks=list(body.get("done_tasks") or []),
-        next_action_at=_from_iso(m.next_action_at),
-        **{k: _from_iso(body.get(k)) for k in _BODY_TIMES},
+        next_action_at=from_iso(m.next_action_at),
+        **{k: from_iso(body.get(k)) for k in _BODY_TIMES},
     )
 
 
 def _event_model(tracking_id: str, seq: int, e: Event) -> EventModel:
     return EventModel(
-        tracking_id, seq, at=_iso(e.at), actor=e.actor, role=e.role, action=e.action,
+        tracking_id, seq, at=iso(e.at), actor=e.actor, role=e.role, action=e.action,
         from_status=e.from_status, to_status=e.to_status, message=e.message,
         visibility=e.visibility.value, data=json.loads(json.dumps(e.data)),
     )
@@ -282,7 +214,7 @@ def _event_model(tracking_id: str, seq: int, e: Event) -> EventModel:
 def _event(m: EventModel) -> Event:
     data = m.data.as_dict() if hasattr(m.data, "as_dict") else dict(m.data or {})
     return Event(
-        at=_from_iso(m.at), actor=m.actor, role=m.role, action=m.action,
+        at=from_iso(m.at), actor=m.actor, role=m.role, action=m.action,
         from_status=m.from_status, to_status=m.to_status, message=m.message,
         visibility=Visibility(m.visibility), data=data,
     )
@@ -352,7 +284,7 @@ class DynamoReports:
                 for hook in self.hooks:
                     hook(txn, before, report, events)
         except TransactWriteError as exc:
-            if _is_condition_failure(exc):
+            if condition_failed(exc):
                 raise Conflict(
                     "Laporan baru saja diubah oleh pengguna lain; muat ulang lalu coba lagi",
                     "The report was changed by someone else; reload and try again",
@@ -380,9 +312,9 @@ class DynamoReports:
         for attr, values in sorted(any_of.items()):
             cond = _and(cond, getattr(ReportModel, attr).is_in(*values))
         if received:
-            cond = _and(cond, ReportModel.received_key.between(_iso(received[0]), _iso(received[1]) + "~"))
+            cond = _and(cond, ReportModel.received_key.between(iso(received[0]), iso(received[1]) + "~"))
         found: list[Report] = []
-        rk = ReportModel.public_updated_key.between(_iso(after), _iso(before) + "~")
+        rk = ReportModel.public_updated_key.between(iso(after), iso(before) + "~")
         for m in ReportModel.by_public_update.query(PUBLIC_BUCKET, range_key_condition=rk, filter_condition=cond,
                                                     scan_index_forward=False, page_size=min(limit + 1, 200)):
             found.append(from_model(m))
@@ -394,13 +326,6 @@ class DynamoReports:
 def _first_seq(before: Report | None, report: Report) -> int:
     """Event numbers follow the report's version: version v's events start at v*100."""
     return (before.version if before else 0) * 100
-
-
-def _is_condition_failure(exc: TransactWriteError) -> bool:
-    reasons = getattr(exc, "cancellation_reasons", None) or []
-    return any(r is not None and r.code == "ConditionalCheckFailed" for r in reasons) or (
-        "ConditionalCheckFailed" in str(exc)
-    )
 
 
 # ---- listing ----------------------------------------------------------------------------------
@@ -589,14 +514,14 @@ class DynamoSettings:
         ]
 
     def put_calendar_override(self, day: dt.date, working: bool, note: str | None, by: str, at: dt.datetime) -> None:
-        SettingModel("calendar", day.isoformat(), working=working, note=note, updated_by=by, updated_at=_iso(at)).save()
+        SettingModel("calendar", day.isoformat(), working=working, note=note, updated_by=by, updated_at=iso(at)).save()
 
     def delete_calendar_override(self, day: dt.date) -> bool:
         try:
             SettingModel("calendar", day.isoformat()).delete(condition=SettingModel.key.exists())
             return True
-        except Exception as exc:  # pynamodb DeleteError on condition failure
-            if "ConditionalCheckFailed" in str(exc):
+        except DeleteError as exc:
+            if condition_failed(exc):
                 return False
             raise
 
@@ -605,14 +530,14 @@ class DynamoSettings:
                 for m in SettingModel.query(f"sla#{scope}")}
 
     def put_sla_override(self, scope: str, key: str, limits: dict[str, int], by: str, at: dt.datetime) -> None:
-        SettingModel(f"sla#{scope}", key, limits=limits, updated_by=by, updated_at=_iso(at)).save()
+        SettingModel(f"sla#{scope}", key, limits=limits, updated_by=by, updated_at=iso(at)).save()
 
     def delete_sla_override(self, scope: str, key: str) -> bool:
         try:
             SettingModel(f"sla#{scope}", key).delete(condition=SettingModel.key.exists())
             return True
-        except Exception as exc:
-            if "ConditionalCheckFailed" in str(exc):
+        except DeleteError as exc:
+            if condition_failed(exc):
                 return False
             raise
 
@@ -620,7 +545,7 @@ class DynamoSettings:
 def due_reports(now: dt.datetime, limit: int | None = None) -> Iterator[Report]:
     """The sweep's read: reports whose next task is due, oldest first, from the sparse index.
     Reads only what is due (plus one index page boundary), whatever the number of open reports."""
-    for m in ReportModel.by_next_action.query(DUE_BUCKET, ReportModel.next_action_at <= _iso(now),
+    for m in ReportModel.by_next_action.query(DUE_BUCKET, ReportModel.next_action_at <= iso(now),
                                               limit=limit, page_size=100):
         yield from_model(m)
 

@@ -20,6 +20,11 @@ def to_wib_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone(WIB).date()
 
 
+def utc_iso(moment: dt.datetime | None, timespec: str = "microseconds") -> str | None:
+    """A moment as stored and compared in keys: UTC ISO text, so string order is time order."""
+    return moment.astimezone(dt.timezone.utc).isoformat(timespec=timespec) if moment else None
+
+
 def end_of_day_wib(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=WIB)
 

@@ -18,7 +18,7 @@ import secrets
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable, Mapping, Sequence
 
-from ..domain.calendar import WIB, end_of_day_wib
+from ..domain.calendar import WIB, end_of_day_wib, utc_iso
 from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..domain.ids import normalise_tracking_id
 from ..domain.lifecycle import CLOSED, STATUS_LABELS, Status
@@ -517,11 +517,6 @@ def _updated_window(params: Params, now: dt.datetime) -> tuple[dt.datetime, dt.d
     return _window(params, now, "updated_after", "updated_before")
 
 
-def _utc_key(moment: dt.datetime) -> str:
-    """The list indexes' sort key prefix (store.received_key) for a moment."""
-    return moment.astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
-
-
 STATUSES_BY_OPEN311 = {
     "open": tuple(s.value for s in Status if s not in CLOSED),
     "closed": tuple(s.value for s in Status if s in CLOSED),
@@ -536,8 +531,8 @@ def _newest(deps: Deps, start: dt.datetime, end: dt.datetime, statuses: Sequence
     for status in statuses:
         for code in codes:
             equals = tuple(sorted((k, v) for k, v in (("status", status), ("category_id", code)) if v))
-            query = ListQuery(equals=equals, received_from=_utc_key(start),
-                              received_to=_utc_key(end + dt.timedelta(microseconds=1)), published_only=True)
+            query = ListQuery(equals=equals, received_from=utc_iso(start),
+                              received_to=utc_iso(end + dt.timedelta(microseconds=1)), published_only=True)
             found.extend(deps.reports.list(query, limit, None).items)
     found.sort(key=lambda r: (r.received_at, r.tracking_id), reverse=True)
     return found[:limit]

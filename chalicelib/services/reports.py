@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..domain.access import require_scope
-from ..domain.calendar import WIB, start_of_day_wib, to_wib_date
+from ..domain.calendar import WIB, start_of_day_wib, to_wib_date, utc_iso
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
 from ..domain.ids import access_code_matches, hash_access_code, new_access_code, new_tracking_id
 from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
@@ -257,7 +257,7 @@ def list_query(principal: Principal, f: ListFilters):
         raise Forbidden("Peran ini tidak dapat melihat daftar laporan", "This role may not list reports")
 
     def utc(day: dt.date) -> str:
-        return start_of_day_wib(day).astimezone(dt.timezone.utc).isoformat(timespec="microseconds")
+        return utc_iso(start_of_day_wib(day))
 
     return ListQuery(
         equals=tuple(sorted(eq.items())),
@@ -274,10 +274,6 @@ def list_reports(deps: Deps, principal: Principal, f: ListFilters, limit: int, c
         return [], None
     page = deps.reports.list(query, limit, cursor)
     return page.items, page.next_cursor
-
-
-def today_wib(now: dt.datetime) -> dt.date:
-    return to_wib_date(now)
 
 
 __all__ = ["Deps", "NewReport", "ReporterReply", "ListFilters", "submit_report", "staff_action",

@@ -15,7 +15,7 @@ from tests.unit.statistics_history import histories, walk
 
 def _fresh_tables() -> None:
     from chalicelib import config
-    from chalicelib.adapters.store import create_tables
+    from chalicelib.adapters.tables import create_tables
 
     config.settings.cache_clear()
     create_tables()
