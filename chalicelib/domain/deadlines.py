@@ -34,6 +34,11 @@ def _after(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0), tzinfo=WIB)
 
 
+def breach_key(stage: str, due: dt.date | None) -> str:
+    """The key of a stage's breach task: done means the stage went past this deadline."""
+    return f"{stage}@{due.isoformat() if due else '-'}:breach"
+
+
 def all_tasks(report, calendar: WorkingCalendar) -> list[Task]:
     """Every task the report's current state calls for, done or not, in time order."""
     if report.status in CLOSED:
@@ -45,7 +50,7 @@ def all_tasks(report, calendar: WorkingCalendar) -> list[Task]:
         for n, label in REMINDERS:
             tasks.append(Task(f"{tag}:{label}", _at(calendar.working_day_before(due, n)), "remind", stage, due))
         tasks.append(Task(f"{tag}:remind_0", _at(due), "remind", stage, due))
-        tasks.append(Task(f"{tag}:breach", _after(due), "breach", stage, due))
+        tasks.append(Task(breach_key(stage, due), _after(due), "breach", stage, due))
         escalation_day = calendar.add_working_days(due, ESCALATION_AFTER_WORKING_DAYS)
         tasks.append(Task(f"{tag}:escalate", _at(escalation_day), "escalate", stage, due))
     referral = report.deadline("ombudsman_referral")

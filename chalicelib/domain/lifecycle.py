@@ -96,6 +96,8 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     (S.DISPATCHED, A.DISPATCH): _row(S.DISPATCHED, CENTRAL),
     (S.DISPATCHED, A.ASSIGN): _row(S.ASSIGNED, AGENCY),
     (S.DISPATCHED, A.REROUTE): _row(S.SUBMITTED, AGENCY, CENTRAL),
+    # Only a report addressed to the agency and not yet verified (the report checks which).
+    (S.DISPATCHED, A.ARCHIVE): _row(S.ARCHIVED, AGENCY),
     (S.DISPATCHED, A.CORRECT): _row(S.DISPATCHED, CENTRAL, AGENCY),
     (S.ASSIGNED, A.ASSIGN): _row(S.ASSIGNED, AGENCY),
     (S.ASSIGNED, A.RESPOND): _row(S.IN_PROGRESS, LIAISON),

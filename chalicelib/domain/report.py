@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calendar import to_wib_date
-from .deadlines import Task, all_tasks, due_tasks, next_action_at
-from .errors import InvalidInput
+from .deadlines import Task, breach_key, due_tasks, next_action_at
+from .errors import Forbidden, InvalidInput, InvalidTransition
 from .lifecycle import CLOSED, Action, Status, guard
 from .roles import SYSTEM as SYSTEM_PRINCIPAL
-from .roles import Principal
+from .roles import Principal, Role
 from .sla import DeadlineCalculator, completion_key
 
 KINDS = ("complaint", "aspiration", "information_request")
@@ -20,6 +20,8 @@ CHANNELS = (
     "social_media", "suggestion_box", "walk_in", "mobile_app",
 )
 ARCHIVE_REASONS = ("incomplete", "out_of_scope", "duplicate", "spam", "not_public_service")
+# What an agency admin may close a report addressed to it for, before verifying it.
+AGENCY_ARCHIVE_REASONS = ("spam", "out_of_scope")
 
 # Which deadline an officer is late on, per status (reporter_reply and clarification are the
 # reporter's clocks: they end in auto-complete / auto-archive, never in "overdue").
@@ -128,9 +130,10 @@ class Report:
     # ---- reading -------------------------------------------------------------------------
     @property
     def is_public(self) -> bool:
-        """Anyone may see it without its access code: published (dispatched at least once) and
-        not confidential. The tracking page, Open311, public statistics and the store's public
-        index all follow this one rule."""
+        """Anyone may see it without its access code: published (verified: dispatched by the central
+        admin, or assigned by the agency it was addressed to; unpublished again when archived as
+        spam) and not confidential. The tracking page, Open311, public statistics and the store's
+        public index all follow this one rule."""
         return self.published and not self.confidential
 
     def deadline(self, stage: str) -> dt.date | None:
@@ -185,7 +188,6 @@ class Report:
             self._set_deadline("first_response", calc.due(today, "first_response", self.agency_id, self.category_id), calc)
             self._set_deadline("completion", self._completion_due(calc), calc)
             self._set_deadline("ombudsman_referral", calc.due(today, "ombudsman_referral", self.agency_id, self.category_id), calc)
-        self.published = True
 
     def start(self, principal: Principal, now: dt.datetime, calc: DeadlineCalculator,
               agency: "AgencyRef | None") -> None:
@@ -209,11 +211,17 @@ class Report:
         self._schedule(calc)
 
     def _schedule(self, calc: DeadlineCalculator) -> None:
-        """Keeps the sweep's index pointing at this report's next due task, and forgets tasks
-        of deadlines that no longer exist."""
-        current = {t.key for t in all_tasks(self, calc.calendar)}
-        self.done_tasks = [k for k in self.done_tasks if k in current]
+        """Keeps the sweep's index pointing at this report's next due task and `overdue` true to
+        the open stages. A task stays done as long as its deadline stands, even while its stage
+        is closed: a stage that reopens with the same due date (a new assign after a reroute,
+        a rejected answer) must not owe its reminders, breach and escalation again."""
+        self.done_tasks = [k for k in self.done_tasks if self._deadline_stands(k)]
+        self.overdue = any(breach_key(s, self.deadline(s)) in self.done_tasks for s in self.open_officer_stages())
         self.next_action_at = next_action_at(self, calc.calendar)
+
+    def _deadline_stands(self, task_key: str) -> bool:
+        stage, _, due = task_key.partition(":")[0].partition("@")
+        return self.deadlines.get(stage) == due
 
     def run_due_tasks(self, now: dt.datetime, calc: DeadlineCalculator) -> list[Task]:
         """The sweep's work on one report: each due task once, in time order. A task that
@@ -223,8 +231,8 @@ class Report:
             if task.kind in ("remind", "escalate"):
                 self.new_notices.append(Notice(task.kind, task.stage, task.due, task.key))
             elif task.kind == "breach":
-                if not self.overdue:
-                    self.apply(SYSTEM_PRINCIPAL, Action.MARK_OVERDUE, now, calc, stage=task.stage)
+                self.done_tasks.append(task.key)  # first: `overdue` follows the done breaches
+                self.apply(SYSTEM_PRINCIPAL, Action.MARK_OVERDUE, now, calc, stage=task.stage)
                 self.new_notices.append(Notice("breach", task.stage, task.due, task.key))
             elif task.kind == "refer_ombudsman":
                 self.apply(SYSTEM_PRINCIPAL, Action.REFER_OMBUDSMAN, now, calc)
@@ -232,7 +240,8 @@ class Report:
                 self.apply(SYSTEM_PRINCIPAL, Action.AUTO_COMPLETE, now, calc)
             elif task.kind == "auto_archive":
                 self.apply(SYSTEM_PRINCIPAL, Action.AUTO_ARCHIVE, now, calc)
-            self.done_tasks.append(task.key)
+            if task.key not in self.done_tasks:
+                self.done_tasks.append(task.key)
             done.append(task)
             if self.status in CLOSED:
                 break
@@ -245,6 +254,7 @@ class Report:
             raise InvalidInput("Laporan sudah di instansi ini", "The report is already at this agency",
                                {"agency_id": "sama dengan instansi sekarang / same as current agency"})
         self._done("verification", now)
+        self.published = True  # the central admin has verified it
         previous = self.agency_id
         self.agency_id, self.agency_province_code, self.unit_id = agency.id, agency.province_code, None
         self._record(p, Action.DISPATCH, to, now, message, Visibility.STAFF if message else Visibility.PUBLIC,
@@ -269,16 +279,33 @@ class Report:
         self._record(p, Action.CLARIFY, to, now, message, Visibility.REPORTER)
 
     def _on_archive(self, p, to, now, calc, reason: str, message: str | None = None):
+        if p.role == Role.AGENCY_ADMIN:
+            self._check_agency_may_archive(reason)
         self._done("verification", now)
         self.archive_reason = reason
+        if reason == "spam":
+            self.published = False
         self._record(p, Action.ARCHIVE, to, now, message, Visibility.PUBLIC, reason=reason)
 
     def _on_auto_archive(self, p, to, now, calc):
         self.archive_reason = "incomplete"
         self._record(p, Action.AUTO_ARCHIVE, to, now, None, Visibility.PUBLIC, reason="incomplete")
 
+    def _check_agency_may_archive(self, reason: str) -> None:
+        """An agency closes only what was addressed to it and nobody verified yet; anything
+        verified is rerouted instead ("no wrong door")."""
+        if self.published or self.requested_agency_id != self.agency_id:
+            raise InvalidTransition(
+                "Instansi hanya dapat mengarsipkan laporan yang ditujukan kepadanya dan belum diverifikasi; "
+                "gunakan 'bukan wewenang' (reroute)",
+                "An agency may archive only unverified reports addressed to it; reroute this one instead")
+        if reason not in AGENCY_ARCHIVE_REASONS:
+            raise InvalidInput("Alasan arsip tidak diizinkan untuk instansi", "Archive reason not allowed for an agency",
+                               {"reason": f"{' / '.join(AGENCY_ARCHIVE_REASONS)}"})
+
     def _on_assign(self, p, to, now, calc, unit: "UnitRef"):
         self._done("agency_review", now)
+        self.published = True  # assigning is the agency's verification of a report addressed to it
         previous = self.unit_id
         self.unit_id = unit.id
         self._record(p, Action.ASSIGN, to, now, None, Visibility.PUBLIC, unit_id=unit.id, previous_unit_id=previous)
@@ -340,6 +367,11 @@ class Report:
     def _on_correct(self, p, to, now, calc, **changes: Any):
         """Admins fix title, kind, category and flags while verifying; a change of kind or
         category re-derives the completion deadline from the original dispatch."""
+        lowered = sorted(k for k in ("anonymous", "confidential") if changes.get(k) is False and getattr(self, k))
+        if lowered and p.role != Role.CENTRAL_ADMIN:
+            raise Forbidden("Hanya admin pusat yang dapat mencabut tanda anonim atau rahasia",
+                            "Only the central admin may lift the anonymous or confidential flag",
+                            {k: "hanya admin pusat / central admin only" for k in lowered})
         before = {k: getattr(self, k) for k in changes}
         for key, value in changes.items():
             setattr(self, key, value)
@@ -355,7 +387,7 @@ class Report:
         self._record(p, Action.REFER_OMBUDSMAN, to, now, None, Visibility.PUBLIC)
 
     def _on_mark_overdue(self, p, to, now, calc, stage: str):
-        self.overdue = True
+        """History keeps every breach; the `overdue` flag itself follows the open stages."""
         self._record(p, Action.MARK_OVERDUE, to, now, None, Visibility.STAFF, stage=stage)
 
 

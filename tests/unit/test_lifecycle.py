@@ -30,6 +30,7 @@ EXPECTED_TABLE = {
     (S.DISPATCHED, A.DISPATCH): (S.DISPATCHED, {R.CENTRAL_ADMIN}),
     (S.DISPATCHED, A.ASSIGN): (S.ASSIGNED, {R.AGENCY_ADMIN}),
     (S.DISPATCHED, A.REROUTE): (S.SUBMITTED, {R.AGENCY_ADMIN, R.CENTRAL_ADMIN}),
+    (S.DISPATCHED, A.ARCHIVE): (S.ARCHIVED, {R.AGENCY_ADMIN}),
     (S.DISPATCHED, A.CORRECT): (S.DISPATCHED, {R.CENTRAL_ADMIN, R.AGENCY_ADMIN}),
     (S.ASSIGNED, A.ASSIGN): (S.ASSIGNED, {R.AGENCY_ADMIN}),
     (S.ASSIGNED, A.RESPOND): (S.IN_PROGRESS, {R.LIAISON_OFFICER}),
@@ -126,7 +127,8 @@ ROWS = [(status, action, sorted(t.roles)[0]) for (status, action), t in TRANSITI
 
 @pytest.mark.parametrize("status,action,role", ROWS, ids=map(_id, ROWS))
 def test_every_row_applied_to_a_report_records_one_event_from_and_to(status, action, role):
-    report = report_in(status)
+    # An agency archives only what was addressed to it and is not yet verified.
+    report = saved(started(agency=MEDAN, requested_agency_id=MEDAN.id)) if (status, action) == (S.DISPATCHED, A.ARCHIVE) else report_in(status)
     version = report.version
     act(report, PRINCIPALS[role], action, wib(2024, 12, 3), **DEFAULT_PARAMS[action])
     assert report.status == TRANSITIONS[(status, action)].to
@@ -163,13 +165,13 @@ def test_start_without_agency_records_a_submission_waiting_for_verification():
     assert report.status == S.SUBMITTED and not report.published and report.agency_id is None
 
 
-def test_start_with_a_named_agency_is_dispatched_and_published_at_once():
+def test_start_with_a_named_agency_is_dispatched_but_unpublished_until_the_agency_verifies():
     report = started(now=wib(2024, 12, 2), agency=MEDAN)
     event = only_event(report)
     assert (event.action, event.from_status, event.to_status) == ("submit", None, "dispatched")
     assert event.data == {"channel": "web", "agency_id": "pemko-medan"}
     assert (report.agency_id, report.agency_province_code) == ("pemko-medan", "12")
-    assert report.published and report.dispatched_at == wib(2024, 12, 2)
+    assert not report.published and not report.is_public and report.dispatched_at == wib(2024, 12, 2)
     assert "verification" not in report.deadlines
 
 

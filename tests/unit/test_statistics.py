@@ -67,12 +67,14 @@ def _public_received(report) -> dict:
 def test_only_published_reports_that_are_not_confidential_count_publicly():
     assert set(_public_received(started()).values()) == {0}  # not yet dispatched
     assert set(_public_received(started(agency=MEDAN, confidential=True)).values()) == {0}
-    published = _public_received(started(agency=MEDAN))
+    assert set(_public_received(started(agency=MEDAN)).values()) == {0}  # addressed, not yet verified
+    published = _public_received(act(started(), CENTRAL, Action.DISPATCH, wib(2024, 12, 3), agency=MEDAN))
     assert {scope for scope, _key in published} == {"all", "prov#12"} and set(published.values()) == {1}
 
 
 def test_public_reports_add_no_extra_numbers_and_hidden_ones_only_on_national_and_provincial_items():
-    assert not any(k.startswith(stats.NON_PUBLIC_PREFIX) for m in stats.contributions(started(agency=MEDAN), CALENDAR).values()
+    verified = act(started(), CENTRAL, Action.DISPATCH, wib(2024, 12, 3), agency=MEDAN)
+    assert not any(k.startswith(stats.NON_PUBLIC_PREFIX) for m in stats.contributions(verified, CALENDAR).values()
                    for k in m)
     hidden = {scope for (scope, _k), m in stats.contributions(started(agency=BATAM, confidential=True), CALENDAR).items()
               if "np_received" in m}
