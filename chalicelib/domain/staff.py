@@ -5,7 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .errors import InvalidInput
+from .errors import Forbidden, InvalidInput
+from .roles import Principal, Role
+
+AGENCY_STAFF_ROLES = (Role.AGENCY_ADMIN.value, Role.LIAISON_OFFICER.value)
 
 
 @dataclass(frozen=True)
@@ -25,6 +28,30 @@ class StaffMember:
         return self.agency_id if self.role == "agency_admin" else (
             self.province_code if self.role == "provincial_admin" else (
                 self.unit_id if self.role == "liaison_officer" else "all"))
+
+
+def check_staff_change(principal: Principal, current: StaffMember | None, new: StaffMember) -> None:
+    """Who may write a contact row. Reminders go where the row says, so an agency admin may touch
+    only rows that already are, and stay, its own agency's staff; anything else is the central admin's."""
+    if principal.role == Role.CENTRAL_ADMIN:
+        return
+    if principal.role != Role.AGENCY_ADMIN:
+        raise Forbidden("Tidak berwenang", "Not allowed")
+    if current is not None and not _agency_staff(current, principal.agency_id):
+        raise Forbidden("Admin instansi hanya mengubah data staf instansinya sendiri",
+                        "An agency admin may change only its own agency's staff rows",
+                        {"username": "staf lain / not this agency's staff"})
+    if new.role not in AGENCY_STAFF_ROLES:
+        raise Forbidden("Admin instansi hanya mengelola admin instansi dan pejabat penghubung",
+                        "An agency admin manages agency admins and liaison officers only",
+                        {"role": "hanya admin pusat / central admin only"})
+    if not _agency_staff(new, principal.agency_id):
+        raise Forbidden("Admin instansi hanya mengelola staf instansinya", "An agency admin manages their agency's staff only",
+                        {"agency_id": "instansi lain / another agency"})
+
+
+def _agency_staff(member: StaffMember, agency_id: str | None) -> bool:
+    return agency_id is not None and member.role in AGENCY_STAFF_ROLES and member.agency_id == agency_id
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ import datetime as dt
 
 from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..domain.roles import Principal, Role
-from ..domain.staff import Assignment, StaffMember, check_period
+from ..domain.staff import Assignment, StaffMember, check_period, check_staff_change
 
 
 def _unit_agency(directory, unit_id: str):
@@ -74,12 +74,7 @@ def end_assignment(directory, principal: Principal, unit_id: str, assignment_id:
 
 def put_staff(directory, principal: Principal, member: StaffMember) -> StaffMember:
     """Contact rows the platform uses to reach staff (Cognito holds the sign-in)."""
-    if principal.role == Role.AGENCY_ADMIN:
-        if member.role not in (Role.AGENCY_ADMIN.value, Role.LIAISON_OFFICER.value):
-            raise Forbidden("Admin instansi hanya mengelola staf instansinya", "An agency admin manages their agency's staff only")
-        _may_manage(principal, member.agency_id)
-    elif principal.role != Role.CENTRAL_ADMIN:
-        raise Forbidden("Tidak berwenang", "Not allowed")
+    check_staff_change(principal, directory.staff(member.username), member)
     required = {"agency_admin": ("agency_id",), "liaison_officer": ("agency_id", "unit_id"),
                 "provincial_admin": ("province_code",)}.get(member.role, ())
     missing = {f: "wajib untuk peran ini / required for this role" for f in required if not getattr(member, f)}

@@ -77,3 +77,46 @@ def test_assignment_changes_are_checked(api, user, path, body, status):
 ])
 def test_staff_rows_are_checked(api, user, body, status):
     assert api.put("/staff/officers/someone", body, user)[0] == status
+
+
+
+def _contact(role, agency="pemkot-medan", unit=None, email="medan@lapor.example.go.id"):
+    return {"name": "Petugas", "role": role, "email": email, "agency_id": agency, "unit_id": unit}
+
+
+BATAM_OFFICER = "penghubung.dishub.batam"
+
+
+@pytest.mark.parametrize("victim", [CENTRAL, "admin.sumut", BATAM_OFFICER])
+@pytest.mark.parametrize("body", [_contact("agency_admin"), _contact("liaison_officer", unit=UNIT)],
+                         ids=["as agency admin", "as liaison officer"])
+def test_an_agency_admin_cannot_take_over_another_persons_contact_row(api, victim, body):
+    """The new row names Medan, which the old check accepted: Medan's admin got admin.pusat's mail."""
+    from chalicelib.adapters.store import DynamoDirectory
+
+    batam = _contact("liaison_officer", "pemkot-batam", "pemkot-batam.dishub", email="batam@lapor.example.go.id")
+    assert api.put(f"/staff/officers/{BATAM_OFFICER}", batam, CENTRAL)[0] == 200
+    before = DynamoDirectory().staff(victim)
+    status, answer = api.put(f"/staff/officers/{victim}", body, MEDAN)
+    assert status == 403 and answer["error"]["code"] == "forbidden", answer
+    assert set(answer["error"]["fields"]) == {"username"}
+    assert DynamoDirectory().staff(victim) == before
+
+
+def test_an_agency_admin_keeps_editing_and_creating_its_own_agencys_rows(api):
+    own = _contact("liaison_officer", unit=UNIT, email="dishub@lapor.example.go.id")
+    assert api.put(f"/staff/officers/{DISHUB}", own, MEDAN)[0] == 200
+    assert api.put(f"/staff/officers/{DISHUB}", {**own, "unit_id": "pemkot-medan.dlh"}, MEDAN)[0] == 200
+    assert api.put("/staff/officers/penghubung.baru.medan", own, MEDAN)[0] == 200
+    assert api.put(f"/staff/officers/{MEDAN}", _contact("agency_admin"), MEDAN)[0] == 200
+
+
+def test_an_agency_admin_cannot_move_its_own_staff_out_of_its_agency(api):
+    status, answer = api.put(f"/staff/officers/{DISHUB}",
+                             _contact("liaison_officer", "pemkot-batam", "pemkot-batam.dishub"), MEDAN)
+    assert status == 403 and set(answer["error"]["fields"]) == {"agency_id"}
+
+
+def test_the_central_admin_may_edit_any_row(api):
+    assert api.put(f"/staff/officers/{MEDAN}", _contact("agency_admin", "pemkot-batam"), CENTRAL)[0] == 200
+    assert api.put("/staff/officers/admin.sumut", _contact("agency_admin"), CENTRAL)[0] == 200
