@@ -24,7 +24,7 @@ from .reports import Deps, ListFilters, list_query
 
 EXPORT_MAX_ROWS = 10_000
 _CHUNK = 2_500  # reports read per store call while filling a page
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from ..media import XLSX_TYPE  # noqa: E402 (shared with the routes that serve it)
 CSV_TYPE = "text/csv; charset=utf-8"
 FORMATS = ("csv", "xlsx")
 
@@ -47,24 +47,61 @@ class Export:
 
 
 # ---- writers -----------------------------------------------------------------------------------------
-def _csv_cell(value: Any) -> Any:
-    """Dates as ISO text; a text cell that a spreadsheet would run as a formula is quoted."""
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> str:
+    """Every value the export did not compute as a number, a flag or a moment, as plain text."""
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str) and (value[:1] in ("=", "+", "@") or (value[:1] == "-" and value != "-")):
-        return "'" + value
-    return "" if value is None else value
+    return "" if value is None else str(value)
+
+
+def _csv_cell(value: Any) -> Any:
+    """Numbers stay numbers; any text a spreadsheet would run is prefixed with a quote (OWASP)."""
+    if _is_number(value):
+        return value
+    text = _text(value)
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([_csv_cell(v) for v in header])
     for row in rows:
         writer.writerow([_csv_cell(v) for v in row])
     return out.getvalue()
+
+
+def _xlsx_cells(sheet, values: Sequence[Any]) -> list[Any]:
+    """Numbers, flags and moments typed; everything else a string cell that can never be a formula
+    (openpyxl makes any str starting with '=' a live formula), quote-prefixed when it looks like one
+    so it stays text when someone edits it in Excel."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cells: list[Any] = []
+    for value in values:
+        if _is_number(value) or isinstance(value, (bool, dt.date)) or value is None:
+            cells.append(value.replace(tzinfo=None) if isinstance(value, dt.datetime) else value)
+            continue
+        text = ILLEGAL_CHARACTERS_RE.sub("", _text(value))  # XML cannot carry them: dropped, not a 500
+        cell = WriteOnlyCell(sheet, text)
+        cell.data_type = "s"
+        if text.startswith(FORMULA_TRIGGERS):
+            cell.quotePrefix = True
+        cells.append(cell)
+    return cells
 
 
 def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
@@ -73,9 +110,9 @@ def write_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Any]])
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
+    sheet.append(_xlsx_cells(sheet, header))
     for row in rows:
-        sheet.append([v.replace(tzinfo=None) if isinstance(v, dt.datetime) else v for v in row])
+        sheet.append(_xlsx_cells(sheet, row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
