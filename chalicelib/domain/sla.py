@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .calendar import WorkingCalendar
-from .errors import InvalidInput
+from .errors import Forbidden, InvalidInput
 
 # Stages whose deadlines appear on a report, in the order their clocks may start.
 STAGES = (
@@ -34,6 +34,13 @@ DEFAULT_LIMITS: dict[str, int] = {
 }
 LIMIT_KEYS = tuple(DEFAULT_LIMITS)
 MAX_LIMIT = 365
+# The stages an agency's own staff work: its admin may tighten these for the agency.
+AGENCY_STAGE_LIMITS = frozenset({
+    "agency_review", "first_response", "completion_information_request", "completion_complaint",
+    "completion_complaint_field_inspection", "completion_aspiration",
+})
+# Clocks that stop before a report reaches an agency: an agency override of them would never apply.
+PRE_AGENCY_LIMITS = frozenset({"verification", "clarification"})
 
 
 def validate_limits(limits: Mapping[str, object]) -> dict[str, int]:
@@ -50,6 +57,29 @@ def validate_limits(limits: Mapping[str, object]) -> dict[str, int]:
     if errors:
         raise InvalidInput("Batas waktu tidak valid", "Invalid stage limits", errors)
     return clean
+
+
+def check_agency_override(limits: Mapping[str, int], set_by_central: bool) -> None:
+    """An agency override widens no one's rights: an agency admin may only tighten its own stages
+    within the national limits. The Ombudsman referral and the reporter's reply window stay the
+    central admin's (shortening the latter would close reports on the reporter)."""
+    never = {k: "tidak berlaku per instansi, atur per kategori / not applied per agency, set it per category"
+             for k in limits if k in PRE_AGENCY_LIMITS}
+    if never:
+        raise InvalidInput("Batas waktu ini berakhir sebelum laporan sampai ke instansi",
+                           "This limit ends before a report reaches an agency", never)
+    if set_by_central:
+        return
+    central = {k: "hanya admin pusat / central admin only" for k in limits if k not in AGENCY_STAGE_LIMITS}
+    if central:
+        raise Forbidden("Batas waktu ini hanya dapat diubah admin pusat", "Only the central admin may change this limit",
+                        central)
+    looser = {k: f"paling lama {DEFAULT_LIMITS[k]} hari kerja (batas nasional) / "
+                 f"at most {DEFAULT_LIMITS[k]} working days (the national limit)"
+              for k, v in limits.items() if v > DEFAULT_LIMITS[k]}
+    if looser:
+        raise InvalidInput("Instansi hanya dapat memperketat batas waktu nasional",
+                           "An agency may only tighten the national limits", looser)
 
 
 def completion_key(kind: str, field_inspection: bool) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 from ..domain.calendar import indonesian_official_days
 from ..domain.errors import Forbidden, InvalidInput, NotFound
 from ..domain.roles import Principal, Role
-from ..domain.sla import DEFAULT_LIMITS, validate_limits
+from ..domain.sla import DEFAULT_LIMITS, check_agency_override, validate_limits
 from . import calendar as calendar_service
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
@@ -55,6 +55,8 @@ SLA_SCOPES = ("agency", "category")
 
 
 def _may_set_sla(principal: Principal, scope: str, key: str) -> None:
+    """Categories cut across agencies, so only the central admin overrides them; an agency admin
+    overrides its own agency (and only to tighten: `check_agency_override`)."""
     if principal.role == Role.CENTRAL_ADMIN:
         return
     if principal.role == Role.AGENCY_ADMIN and scope == "agency" and key == principal.agency_id:
@@ -76,6 +78,8 @@ def set_sla(settings, directory, principal: Principal, scope: str, key: str, lim
     clean = validate_limits(limits)
     if not clean:
         raise InvalidInput("Isi minimal satu batas waktu", "Give at least one limit", {"limits": "kosong / empty"})
+    if scope == "agency":
+        check_agency_override(clean, set_by_central=principal.role == Role.CENTRAL_ADMIN)
     settings.put_sla_override(scope, key, clean, principal.actor, now)
     calendar_service.invalidate()
     return {"scope": scope, "id": key, "limits": clean}

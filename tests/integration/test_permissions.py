@@ -160,7 +160,7 @@ def _key(api):
 
 
 def _with_sla(api, agency):
-    assert api.put(f"/staff/sla/agency/{agency}", {"limits": {"verification": 4}}, C)[0] == 200
+    assert api.put(f"/staff/sla/agency/{agency}", {"limits": {"first_response": 4}}, C)[0] == 200
     return agency
 
 
@@ -184,8 +184,8 @@ ROUTE_MATRIX = [
      ("200", "403", "403", "403", "403", "403")),
     ("GET", "/staff/sla", lambda a: ("/staff/sla", None), None,
      ("200", "200", "200", "200", "200", "200")),
-    ("PUT", "/staff/sla/{scope}/{key}", lambda a: ("/staff/sla/agency/pemkot-medan", {"limits": {"verification": 4}}),
-     lambda a: ("/staff/sla/agency/pemkot-batam", {"limits": {"verification": 4}}),
+    ("PUT", "/staff/sla/{scope}/{key}", lambda a: ("/staff/sla/agency/pemkot-medan", {"limits": {"first_response": 4}}),
+     lambda a: ("/staff/sla/agency/pemkot-batam", {"limits": {"first_response": 4}}),
      ("200 200", "200 403", "403 403", "403 403", "403 403", "403 403")),
     ("DELETE", "/staff/sla/{scope}/{key}", lambda a: (f"/staff/sla/agency/{_with_sla(a, 'pemkot-medan')}", None),
      lambda a: (f"/staff/sla/agency/{_with_sla(a, 'pemkot-batam')}", None),
