@@ -19,6 +19,7 @@ from ..domain.calendar import WIB, WorkingCalendar
 from ..domain.lifecycle import STATUS_LABELS
 from ..domain.report import Report
 from ..domain.roles import Principal
+from ..media import XLSX_TYPE
 from .calendar import current_calendar
 from .reports import Deps, ListFilters, list_query
 
