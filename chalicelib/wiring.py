@@ -35,11 +35,6 @@ def settings_repo():
     return DynamoSettings()
 
 
-# Extra writes that ride in every report transaction (outbox, counters): registered by their
-# modules at import, in order.
-transaction_hooks: list = []
-
-
 class RequestDirectory:
     """The directory as one request sees it: each agency, category, staff row or unit roster
     read at most once, however many parts of the request ask (the use case's reference check,
@@ -66,15 +61,24 @@ class RequestDirectory:
 
 
 def deps() -> Deps:
-    from .adapters import counters  # noqa: F401  (importing it registers the counters hook)
+    """A request's use-case dependencies. The report repository's hooks, in order: the
+    statistics counters and the notifications each change owes, both carried by its outbox row."""
+    from .adapters.counters import CountersHook
     from .adapters.store import DynamoReports
     from .services.notifications import NotificationHook
 
     seen = RequestDirectory(directory())
-    notify = NotificationHook(seen, now)
-    reports = DynamoReports([*transaction_hooks, notify], after_commit=[notify.after_commit])
+    reports = DynamoReports([CountersHook(), NotificationHook(seen, now)], outbox=outbox(), clock=now)
     return Deps(reports=reports, directory=seen, settings=settings_repo(), regions=regions_module,
-                limiter=limiter(), clock=now)
+                limiter=limiter(), clock=now, outbox=reports.outbox)
+
+
+@lru_cache(maxsize=1)
+def outbox():
+    from .adapters import counters, notifier
+    from .adapters.outbox import DynamoOutbox
+
+    return DynamoOutbox(lambda message: notifier.send(message), counters.count)  # looked up per send (tests swap it)
 
 
 @lru_cache(maxsize=1)

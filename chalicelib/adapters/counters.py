@@ -3,7 +3,7 @@
 pk `scope` (e.g. `all`, `prov#12`, `reg#12.71`, `agency#pemkot-medan`), sk `key` =
 `<dimension>#<YYYY-MM>#<value>`; one number attribute per metric (plus `np_*`, the part the public
 may not see, on national and provincial items), all changed with atomic ADD
-in the same TransactWriteItems as the report change (the hook below). A statistics query is one
+by the report change's outbox right after the change commits (the hook below). A statistics query is one
 Query per (scope, dimension) over a month range: its cost depends on months x distinct values,
 never on how many reports there are.
 """
@@ -46,7 +46,7 @@ def _add_actions(metrics: stats.Metrics) -> list:
     return [getattr(CounterModel, name).add(value) for name, value in sorted(metrics.items())]
 
 
-# ---- incremental: the transaction hook ----------------------------------------------------------
+# ---- incremental: through the report change's outbox --------------------------------------------
 def _current_calendar() -> WorkingCalendar:
     from .. import wiring
     from ..services.calendar import current_calendar
@@ -55,30 +55,19 @@ def _current_calendar() -> WorkingCalendar:
 
 
 class CountersHook:
-    """Adds the report's counter deltas to its own transaction: one update per counter item
-    (deltas are merged per item first), so statistics change exactly when the report does."""
+    """Puts the report change's counter deltas (merged per item) into its outbox row; the outbox
+    applies them exactly once after the commit, so statistics follow every committed change."""
 
     def __init__(self, calendar: Callable[[], WorkingCalendar] = _current_calendar):
         self.calendar = calendar
 
-    def __call__(self, txn: TransactWrite, before: Report | None, after: Report, events: list[Event]) -> None:
-        for (scope, key), metrics in sorted(stats.delta(before, after, self.calendar()).items()):
-            txn.update(CounterModel(scope, key), actions=_add_actions(metrics))
+    def __call__(self, write) -> None:
+        write.change.counters.update(stats.delta(write.before, write.after, self.calendar()))
 
 
-def register(hooks: list) -> None:
-    """Once per list, however often this module is imported (or reloaded)."""
-    if not any(type(h).__name__ == "CountersHook" for h in hooks):
-        hooks.append(CountersHook())
-
-
-def _register_in_wiring() -> None:
-    from .. import wiring
-
-    register(wiring.transaction_hooks)
-
-
-_register_in_wiring()
+def count(txn: TransactWrite, scope: str, key: str, metrics: stats.Metrics) -> None:
+    """One counter item's deltas, as one ADD in the outbox's transaction."""
+    txn.update(CounterModel(scope, key), actions=_add_actions(metrics))
 
 
 # ---- reading ------------------------------------------------------------------------------------------

@@ -116,10 +116,10 @@ class DynamoOpen311Keys:
     def submission_hook(key: ApiKey, at: dt.datetime) -> Callable:
         """A report-transaction hook that records the filing client with the new report."""
 
-        def hook(txn, before, after, new_events) -> None:
-            if before is None:
-                txn.save(SubmissionModel(f"request#{after.tracking_id}", "client", key_id=key.key_id,
-                                         client_name=key.client_name, created_at=iso(at, "seconds")),
-                         condition=SubmissionModel.pk.does_not_exist())
+        def hook(write) -> None:
+            if write.before is None:
+                write.save(SubmissionModel(f"request#{write.after.tracking_id}", "client", key_id=key.key_id,
+                                           client_name=key.client_name, created_at=iso(at, "seconds")),
+                           condition=SubmissionModel.pk.does_not_exist())
 
         return hook

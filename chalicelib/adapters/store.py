@@ -9,7 +9,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from dataclasses import dataclass
+import copy
+import random
+import time
+from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator
 
 from aws_lambda_powertools import Logger
@@ -28,9 +31,11 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import Status
+from ..domain.messages import Change
 from ..domain.query import ListQuery
 from ..domain.staff import Assignment, StaffMember
-from .dynamo import condition_failed, from_iso, index, iso, meta
+from .dynamo import condition_failed, from_iso, index, iso, meta, transaction_conflict
+from .outbox import ChangeModel, change_row
 from ..domain.report import AgencyRef, Event, Location, Report, Reporter, UnitRef, Visibility
 
 
@@ -66,6 +71,10 @@ class ReportModel(Model):
     # Open311's updated_after: only public (published, not confidential) reports carry these.
     public_bucket = UnicodeAttribute(null=True)
     public_updated_key = UnicodeAttribute(null=True)
+    # The digest's (and queues') sparse index: only reports with an open officer stage carry
+    # these, sorted by the nearest of those deadlines.
+    open_bucket = UnicodeAttribute(null=True)
+    open_due_key = UnicodeAttribute(null=True)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
@@ -77,6 +86,7 @@ class ReportModel(Model):
     by_regency = index("by_regency", "regency_code")
     by_next_action = index("by_next_action", "due_bucket", "next_action_at")
     by_public_update = index("by_public_update", "public_bucket", "public_updated_key")
+    by_open_due = index("by_open_due", "open_bucket", "open_due_key")
 
 
 class EventModel(Model):
@@ -142,6 +152,7 @@ _BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "complet
 
 DUE_BUCKET = "due"  # one partition of the sparse index: only reports with a pending task are in it
 PUBLIC_BUCKET = "public"  # likewise for public reports by the time their public timeline last moved
+OPEN_BUCKET = "open"  # likewise for reports with an open officer stage, by its nearest deadline
 
 
 def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
@@ -165,6 +176,9 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     public = report.is_public and report.public_updated_at is not None
     m.public_bucket = PUBLIC_BUCKET if public else None
     m.public_updated_key = received_key(report.public_updated_at, report.tracking_id) if public else None
+    nearest = min((report.deadlines[s] for s in report.open_officer_stages()), default=None)
+    m.open_bucket = OPEN_BUCKET if nearest else None
+    m.open_due_key = f"{nearest}#{report.tracking_id}" if nearest else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
     body.update({k: iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
@@ -221,9 +235,24 @@ def _event(m: EventModel) -> Event:
 
 
 # ---- repositories ---------------------------------------------------------------------------
-# A hook adds writes to the same transaction as a report change (outbox rows, counters):
-# hook(transaction, before, after, new_events).
-TransactionHook = Callable[[TransactWrite, "Report | None", Report, list[Event]], None]
+@dataclass
+class ReportWrite:
+    """One report change about to be written. Hooks add what it owes to `change` (counters,
+    messages: applied after the commit through the outbox) or, for a row that must exist
+    atomically with the report, to `extra` (written in the report's own transaction)."""
+
+    before: Report | None
+    after: Report
+    events: list[Event]
+    change: Change
+    extra: list[tuple[Model, Any]] = field(default_factory=list)
+
+    def save(self, model: Model, condition: Any = None) -> None:
+        self.extra.append((model, condition))
+
+
+Hook = Callable[[ReportWrite], None]
+CONFLICT_RETRIES = 4
 
 
 @dataclass
@@ -233,13 +262,16 @@ class Page:
 
 
 class DynamoReports:
-    """Reports and their history. A change is one TransactWriteItems: the report (guarded by its
-    version), its new events (each put only if absent: history is append-only) and whatever the
-    hooks add."""
+    """Reports and their history. A change is one TransactWriteItems of a few items: the report
+    (guarded by its version), its new events (each put only if absent: history is append-only),
+    the rows hooks must write with it, and the change's outbox row; what the change owes (counters,
+    messages) is applied right after the commit by the outbox, or later by the sweep."""
 
-    def __init__(self, hooks: Iterable[TransactionHook] = (), after_commit: Iterable[Callable[[], None]] = ()):
+    def __init__(self, hooks: Iterable[Hook] = (), outbox: Any = None,
+                 clock: Callable[[], dt.datetime] | None = None):
         self.hooks = list(hooks)
-        self.after_commit = list(after_commit)
+        self.outbox = outbox
+        self.clock = clock or (lambda: dt.datetime.now(dt.timezone.utc))
         self._loaded: dict[str, tuple[ReportModel, Report]] = {}
 
     def get(self, tracking_id: str) -> Report:
@@ -254,7 +286,7 @@ class DynamoReports:
     def adopt(self, report: Report) -> None:
         """Takes a report read through an index (the sweep) as loaded: its version still guards
         the write, so a stale index copy simply loses with a Conflict."""
-        self._loaded[report.tracking_id] = (to_model(report), report)
+        self._loaded[report.tracking_id] = (to_model(report), copy.deepcopy(report))
 
     def events(self, tracking_id: str) -> list[Event]:
         return [_event(m) for m in EventModel.query(tracking_id, scan_index_forward=True)]
@@ -268,37 +300,66 @@ class DynamoReports:
         self._write(report, self._loaded[report.tracking_id][1])
 
     def _write(self, report: Report, before: Report | None) -> None:
-        events, first_seq = report.new_events, _first_seq(before, report)
-        model = to_model(report)
-        if report.version:
-            model.version = report.version
-        try:
-            with TransactWrite(connection=ReportModel._get_connection().connection) as txn:
-                if before is None:
-                    txn.save(model, condition=ReportModel.tracking_id.does_not_exist())
-                else:
-                    txn.save(model)
-                for i, event in enumerate(events):
-                    txn.save(_event_model(report.tracking_id, first_seq + i, event),
-                             condition=EventModel.seq.does_not_exist())
-                for hook in self.hooks:
-                    hook(txn, before, report, events)
-        except TransactWriteError as exc:
-            if condition_failed(exc):
-                raise Conflict(
-                    "Laporan baru saja diubah oleh pengguna lain; muat ulang lalu coba lagi",
-                    "The report was changed by someone else; reload and try again",
-                ) from None
-            raise
+        now = self.clock()
+        write = ReportWrite(before, report, report.new_events,
+                            Change(report.tracking_id, (before.version if before else 0) + 1))
+        for hook in self.hooks:
+            hook(write)
+        model = self._commit(report, before, write, now)
         report.version = model.version
         report.new_events = []
         report.new_notices = []
         self._loaded[report.tracking_id] = (model, from_model(model))
-        for callback in self.after_commit:
+        if write.change and self.outbox is not None:
             try:
-                callback()
-            except Exception:  # noqa: BLE001 - the change is committed; the sweep retries the rest
-                logger.exception("after-commit step failed", extra={"tracking_id": report.tracking_id})
+                self.outbox.apply(write.change, now)
+            except Exception as exc:  # noqa: BLE001 - the change is committed; the sweep applies the rest
+                logger.warning("change left for the sweep", extra={"tracking_id": report.tracking_id,
+                                                                    "error": type(exc).__name__})
+
+    def _commit(self, report: Report, before: Report | None, write: ReportWrite, now: dt.datetime) -> ReportModel:
+        """One transaction, retried with jitter while DynamoDB cancels it only for a transaction
+        conflict (another writer on one of its items at that instant); a failed condition means
+        the report itself changed first: 409."""
+        first_seq = _first_seq(before)
+        for attempt in range(CONFLICT_RETRIES):
+            model = to_model(report)
+            if report.version:
+                model.version = report.version
+            try:
+                with TransactWrite(connection=ReportModel._get_connection().connection) as txn:
+                    txn.save(model, condition=ReportModel.tracking_id.does_not_exist() if before is None else None)
+                    for i, event in enumerate(write.events):
+                        txn.save(_event_model(report.tracking_id, first_seq + i, event),
+                                 condition=EventModel.seq.does_not_exist())
+                    for extra, condition in write.extra:
+                        txn.save(extra, condition=condition)
+                    if write.change:
+                        txn.save(change_row(write.change, now), condition=ChangeModel.id.does_not_exist())
+                return model
+            except TransactWriteError as exc:
+                if condition_failed(exc) or (transaction_conflict(exc) and attempt + 1 == CONFLICT_RETRIES):
+                    raise Conflict(
+                        "Laporan baru saja diubah oleh pengguna lain; muat ulang lalu coba lagi",
+                        "The report was changed by someone else; reload and try again",
+                    ) from None
+                if not transaction_conflict(exc):
+                    raise
+                time.sleep(random.uniform(0.02, 0.1) * 2 ** attempt)
+        raise AssertionError("unreachable")
+
+    def due(self, now: dt.datetime) -> Iterator[Report]:
+        """The sweep's read: reports whose next task is due, oldest first, from the sparse index.
+        Reads only what is due (plus one index page boundary), whatever the number of open reports."""
+        for m in ReportModel.by_next_action.query(DUE_BUCKET, ReportModel.next_action_at <= iso(now), page_size=100):
+            yield from_model(m)
+
+    def due_by(self, day: dt.date) -> Iterator[Report]:
+        """Reports with an open officer stage due on or before `day` (late ones included), nearest
+        first: the digest's read, from a sparse index that closed reports leave."""
+        for m in ReportModel.by_open_due.query(OPEN_BUCKET, ReportModel.open_due_key < f"{day.isoformat()}$",
+                                               page_size=200):
+            yield from_model(m)
 
     def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
         return _run_list(query, limit, cursor)
@@ -323,7 +384,7 @@ class DynamoReports:
         return found
 
 
-def _first_seq(before: Report | None, report: Report) -> int:
+def _first_seq(before: Report | None) -> int:
     """Event numbers follow the report's version: version v's events start at v*100."""
     return (before.version if before else 0) * 100
 
@@ -540,14 +601,6 @@ class DynamoSettings:
             if condition_failed(exc):
                 return False
             raise
-
-
-def due_reports(now: dt.datetime, limit: int | None = None) -> Iterator[Report]:
-    """The sweep's read: reports whose next task is due, oldest first, from the sparse index.
-    Reads only what is due (plus one index page boundary), whatever the number of open reports."""
-    for m in ReportModel.by_next_action.query(DUE_BUCKET, ReportModel.next_action_at <= iso(now),
-                                              limit=limit, page_size=100):
-        yield from_model(m)
 
 
 def iter_all_reports() -> Iterator[Report]:

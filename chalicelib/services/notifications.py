@@ -10,10 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from ..adapters import outbox
 from ..config import settings
 from ..domain.calendar import to_wib_date
 from ..domain.lifecycle import Status
+from ..domain.messages import Message
 from ..domain.report import Event, Notice, Report
 from ..domain.staff import StaffMember, on_duty
 
@@ -87,25 +87,25 @@ def _base_values(report: Report, directory) -> dict[str, Any]:
             "stage_id": "", "stage_en": "", "days_left": ""}
 
 
-def _to_person(person: StaffMember, key: str, name: str, values: dict, tracking_id: str | None) -> list[outbox.Message]:
+def _to_person(person: StaffMember, key: str, name: str, values: dict, tracking_id: str | None) -> list[Message]:
     rendered = render(name, {**values, "name": person.name})
     out = []
     if person.email:
-        out.append(outbox.Message(f"{key}|{person.username}|email", "email", person.email, rendered["text"],
+        out.append(Message(f"{key}|{person.username}|email", "email", person.email, rendered["text"],
                                   tracking_id, rendered["subject"], rendered["html"]))
     if person.phone:
-        out.append(outbox.Message(f"{key}|{person.username}|sms", "sms", person.phone, rendered["sms"], tracking_id))
+        out.append(Message(f"{key}|{person.username}|sms", "sms", person.phone, rendered["sms"], tracking_id))
     return out
 
 
-def _to_reporter(report: Report, key: str, name: str, values: dict) -> list[outbox.Message]:
+def _to_reporter(report: Report, key: str, name: str, values: dict) -> list[Message]:
     rendered = render(name, {**values, "name": report.reporter.name})
     out = []
     if report.reporter.email:
-        out.append(outbox.Message(f"{key}|reporter|email", "email", report.reporter.email, rendered["text"],
+        out.append(Message(f"{key}|reporter|email", "email", report.reporter.email, rendered["text"],
                                   report.tracking_id, rendered["subject"], rendered["html"]))
     if report.reporter.phone:
-        out.append(outbox.Message(f"{key}|reporter|sms", "sms", report.reporter.phone, rendered["sms"],
+        out.append(Message(f"{key}|reporter|sms", "sms", report.reporter.phone, rendered["sms"],
                                   report.tracking_id))
     return out
 
@@ -160,7 +160,7 @@ REPORTER_EVENTS = {
 }
 
 
-def messages_for_event(directory, report: Report, event: Event) -> list[outbox.Message]:
+def messages_for_event(directory, report: Report, event: Event) -> list[Message]:
     key = f"{report.tracking_id}|{event.action}@{event.at.isoformat()}"
     built: dict[str, Any] = {}
 
@@ -171,7 +171,7 @@ def messages_for_event(directory, report: Report, event: Event) -> list[outbox.M
         built.update(changes)
         return built
 
-    out: list[outbox.Message] = []
+    out: list[Message] = []
     if event.action in REPORTER_EVENTS and not (event.action == "dispatch" and event.from_status is None):
         name, due_stage = REPORTER_EVENTS[event.action]
         out += _to_reporter(report, key, name, values(
@@ -179,7 +179,7 @@ def messages_for_event(directory, report: Report, event: Event) -> list[outbox.M
     if event.action == "submit" and report.status == Status.DISPATCHED:
         out += _to_reporter(report, key, "reporter_dispatched", values(due=_date(report.deadlines.get("completion"))))
     if event.action == "refer_ombudsman" and settings().ombudsman_topic_arn:
-        out.append(outbox.Message(f"{key}|simpel", "topic", settings().ombudsman_topic_arn,
+        out.append(Message(f"{key}|simpel", "topic", settings().ombudsman_topic_arn,
                                   json.dumps(simpel_payload(report, directory, event.at)),
                                   report.tracking_id, f"LAPOR referral {report.tracking_id}"))
     if event.action == "assign" and report.unit_id:
@@ -214,7 +214,7 @@ def simpel_payload(report: Report, directory, at: dt.datetime) -> dict[str, Any]
     }
 
 
-def messages_for_notice(directory, report: Report, notice: Notice, now: dt.datetime) -> list[outbox.Message]:
+def messages_for_notice(directory, report: Report, notice: Notice, now: dt.datetime) -> list[Message]:
     day = to_wib_date(now)
     key = f"{report.tracking_id}|{notice.key}"
     stage_id, stage_en = STAGE_LABELS.get(notice.stage or "", (notice.stage or "", notice.stage or ""))
@@ -234,28 +234,18 @@ def messages_for_notice(directory, report: Report, notice: Notice, now: dt.datet
     return [m for p in _unique(people) for m in _to_person(p, key, name, values, report.tracking_id)]
 
 
-def messages_for_change(directory, report: Report, events: list[Event], now: dt.datetime) -> list[outbox.Message]:
+def messages_for_change(directory, report: Report, events: list[Event], now: dt.datetime) -> list[Message]:
     out = [m for e in events for m in messages_for_event(directory, report, e)]
     out += [m for n in report.new_notices for m in messages_for_notice(directory, report, n, now)]
     return out
 
 
 class NotificationHook:
-    """Per request: adds outbox rows to each report transaction, then sends them after commit."""
+    """Per request: puts the messages a report change owes into its outbox row (sent right
+    after the commit by the outbox)."""
 
     def __init__(self, directory, now_fn):
         self.directory, self.now_fn = directory, now_fn
-        self.written: list[str] = []
 
-    def __call__(self, txn, before, after: Report, events: list[Event]) -> None:
-        now = self.now_fn()
-        messages = messages_for_change(self.directory, after, events, now)
-        self.written += outbox.add_to_transaction(txn, messages, now)
-        after.new_notices = []
-
-    def after_commit(self) -> None:
-        ids, self.written = self.written, []
-        if ids:
-            from ..adapters.notifier import send
-
-            outbox.deliver(ids, send, self.now_fn())
+    def __call__(self, write) -> None:
+        write.change.messages += messages_for_change(self.directory, write.after, write.events, self.now_fn())
