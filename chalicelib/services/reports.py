@@ -47,6 +47,7 @@ class Deps:
     regions: Regions
     limiter: Any = None
     clock: Any = None
+    outbox: Any = None  # applies committed changes, sends and retries messages (the sweep's too)
 
 
 @dataclass
