@@ -20,7 +20,7 @@ help:
 	@echo "make test             run the test suite"
 	@echo "make fuzz [EXAMPLES=150]  schemathesis on every operation, more examples than make test"
 	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
-	@echo "make rebuild-stats [CHECK=1]  recompute statistics counters from the reports (CHECK: compare only)"
+	@echo "make rebuild-stats [REPAIR=1]  compare statistics counters with the reports (REPAIR: add the differences)"
 	@echo "make package          build the deployable stack for \$$STAGE into build/\$$STAGE"
 	@echo "make deploy           package, upload and deploy (STAGE, ARTIFACT_BUCKET, PARAMS)"
 	@echo "make clean            remove build output, caches and .local/"
@@ -64,7 +64,7 @@ sweep: $(STAMP)
 
 rebuild-stats: $(STAMP)
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
-	$(PY) -m scheduled.rebuild_stats $(if $(CHECK),--check)
+	$(PY) -m scheduled.rebuild_stats $(if $(REPAIR),--repair)
 
 package: $(STAMP)
 	$(PY) -m infra.package --stage $(STAGE)

@@ -1,13 +1,14 @@
-"""Statistics counters recomputed from the reports themselves.
+"""Statistics counters compared with the reports themselves, and repaired only when asked.
 
-    python -m scheduled.rebuild_stats           # compare and repair (make rebuild-stats)
-    python -m scheduled.rebuild_stats --check   # compare only; exit 1 when they differ
+    python -m scheduled.rebuild_stats            # compare only; exit 1 when they differ (make rebuild-stats)
+    python -m scheduled.rebuild_stats --repair   # compare and repair (make rebuild-stats REPAIR=1)
 
-The monthly schedule runs `monthly_check_handler`: compare, log any drift (there should be none:
-every report change moves its counters in the same transaction), and repair it. Repairs are
-ADDs of the difference, so report changes committed during the run are not erased; a change
-landing between the read of the reports and the read of the counters can show up as a
-transient difference, which the next run takes back.
+The monthly schedule runs `monthly_check_handler`: compare, then report any drift as a metric
+(`StatisticsDrift`, the number of counter items that differ) and a log line naming the scopes and
+months, and change nothing. A difference may be transient: a change committed but not yet applied
+(its outbox row waits for the sweep), or one landing between the read of the reports and the read
+of the counters. An operator who finds it still there on a second check repairs with --repair.
+Repairs are ADDs of the difference, so report changes committed during the run are not erased.
 """
 from __future__ import annotations
 
@@ -34,10 +35,22 @@ def run(repair: bool) -> dict[str, Any]:
     return result.summary(repaired=repair)
 
 
+def drifted(summary: dict[str, Any]) -> dict[str, list[str]]:
+    """Months per scope where the counters differ (from the summary's sample)."""
+    out: dict[str, set[str]] = {}
+    for row in summary["sample"]:
+        out.setdefault(row["scope"], set()).add(row["key"].split("#")[1])
+    return {scope: sorted(months) for scope, months in sorted(out.items())}
+
+
 def monthly_check_handler(event: dict[str, Any] | None = None, context: Any = None) -> dict[str, Any]:
-    summary = run(repair=True)
+    from scheduled.sweep import publish
+
+    summary = run(repair=False)
+    publish({"StatisticsDrift": summary["items_differing"]})
     if summary["items_differing"]:
-        logger.warning("statistics counters drifted; repaired", extra=summary)
+        logger.warning("statistics counters differ from the reports; not repaired (make rebuild-stats REPAIR=1)",
+                       extra={"items_differing": summary["items_differing"], "drift": drifted(summary)})
     else:
         logger.info("statistics counters match the reports", extra={k: summary[k] for k in ("reports", "items_stored")})
     return summary
@@ -45,11 +58,11 @@ def monthly_check_handler(event: dict[str, Any] | None = None, context: Any = No
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--check", action="store_true", help="compare only, change nothing; exit 1 on drift")
+    parser.add_argument("--repair", action="store_true", help="add the differences to the counters")
     args = parser.parse_args(argv)
-    summary = run(repair=not args.check)
+    summary = run(repair=args.repair)
     print(json.dumps(summary, indent=2))
-    return 1 if args.check and summary["items_differing"] else 0
+    return 1 if summary["items_differing"] and not args.repair else 0
 
 
 if __name__ == "__main__":

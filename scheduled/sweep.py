@@ -9,7 +9,7 @@ import argparse
 import datetime as dt
 import json
 import sys
-from typing import Any
+from typing import Any, Callable
 
 
 def event_time(event: dict[str, Any] | None) -> dt.datetime:
@@ -23,39 +23,44 @@ def event_time(event: dict[str, Any] | None) -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def run_sweep(now: dt.datetime) -> dict[str, Any]:
+def time_left_of(context: Any) -> Callable[[], float]:
+    """Seconds left before Lambda ends this invocation (unlimited when run from the shell)."""
+    remaining = getattr(context, "get_remaining_time_in_millis", None)
+    return (lambda: remaining() / 1000) if callable(remaining) else (lambda: float("inf"))
+
+
+def run_sweep(now: dt.datetime, time_left: Callable[[], float] | None = None) -> dict[str, Any]:
     from chalicelib import wiring
-    from chalicelib.adapters.notifier import send
-    from chalicelib.adapters.store import due_reports
     from chalicelib.services.sweep import sweep
 
-    return sweep(wiring.deps(), now, due_reports, send)
+    return sweep(wiring.deps(), now, time_left=time_left or time_left_of(None))
 
 
-def run_digest(now: dt.datetime) -> dict[str, Any]:
+def run_digest(now: dt.datetime, time_left: Callable[[], float] | None = None) -> dict[str, Any]:
     from chalicelib import wiring
-    from chalicelib.adapters.notifier import send
     from chalicelib.services.sweep import morning_digest
 
-    return morning_digest(wiring.deps(), now, send)
+    return morning_digest(wiring.deps(), now, time_left=time_left or time_left_of(None))
 
 
 def sweep_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    result = run_sweep(event_time(event))
-    publish_backlog(result["backlog"])
+    result = run_sweep(event_time(event), time_left_of(context))
+    publish({"OutboxBacklog": result["backlog"], "SweepReportsFailed": result["failed"],
+             "SweepChangesFailed": result["changes_failed"]})
     return result
 
 
-def publish_backlog(count: int) -> None:
-    """Unsent messages past their time, as a CloudWatch metric (EMF): the backlog alarm's input."""
+def publish(figures: dict[str, int]) -> None:
+    """The sweep's health as CloudWatch metrics (EMF): the alarms' inputs."""
     from aws_lambda_powertools.metrics import MetricUnit, single_metric
 
-    with single_metric(name="OutboxBacklog", unit=MetricUnit.Count, value=count, namespace="Lapor") as metric:
-        metric.add_dimension(name="service", value="lapor")
+    for name, value in figures.items():
+        with single_metric(name=name, unit=MetricUnit.Count, value=value, namespace="Lapor") as metric:
+            metric.add_dimension(name="service", value="lapor")
 
 
 def digest_handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    return run_digest(event_time(event))
+    return run_digest(event_time(event), time_left_of(context))
 
 
 def main(argv: list[str] | None = None) -> int:

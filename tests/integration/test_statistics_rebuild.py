@@ -25,13 +25,15 @@ def _fresh_tables() -> None:
 @given(histories)
 def test_rebuild_equals_incremental_on_a_random_history(history):
     from chalicelib.adapters import counters
+    from chalicelib.adapters.outbox import DynamoOutbox
     from chalicelib.adapters.store import DynamoReports
     from chalicelib.services.statistics import compare_counters
 
     specs, plan = history
     with mock_aws():
         _fresh_tables()
-        store = DynamoReports([counters.CountersHook(lambda: CALENDAR)])
+        outbox = DynamoOutbox(lambda message: None, counters.count)
+        store = DynamoReports([counters.CountersHook(lambda: CALENDAR)], outbox=outbox)
 
         def persist(before, after):
             (store.add if before is None else store.save)(after)
@@ -50,23 +52,40 @@ def test_the_rebuild_job_finds_drift_repairs_it_and_then_agrees(stats_api, capsy
     api = stats_api
     api.completed()
     api.dispatched("pemkot-batam")
-    assert rebuild_stats.main(["--check"]) == 0
+    assert rebuild_stats.main([]) == 0
     capsys.readouterr()
     CounterModel("prov#12", "total#2024-12#").update(actions=[CounterModel.received.add(5)])
     CounterModel("agency#pemkot-batam", "total#2024-12#").delete()
     assert api.stats("province_code=12")["totals"]["received"] == 7
 
-    assert rebuild_stats.main(["--check"]) == 1
+    assert rebuild_stats.main([]) == 1
     report = json.loads(capsys.readouterr().out)
     assert report["items_differing"] == 2 and report["repaired"] is False
     assert {(d["scope"], d["key"]) for d in report["sample"]} == {
         ("prov#12", "total#2024-12#"), ("agency#pemkot-batam", "total#2024-12#")}
 
-    assert rebuild_stats.main([]) == 0
+    assert rebuild_stats.main(["--repair"]) == 0
     assert json.loads(capsys.readouterr().out)["repaired"] is True
-    assert rebuild_stats.main(["--check"]) == 0
+    assert rebuild_stats.main([]) == 0
     assert api.stats("province_code=12")["totals"]["received"] == 2
     assert api.stats("agency_id=pemkot-batam")["totals"]["received"] == 1
+
+
+def test_the_monthly_check_reports_drift_as_a_metric_and_a_log_and_repairs_nothing(stats_api, capsys, caplog):
+    from chalicelib.adapters.counters import CounterModel
+    from scheduled import rebuild_stats
+
+    stats_api.completed()
+    CounterModel("prov#12", "total#2024-12#").update(actions=[CounterModel.received.add(5)])
+    summary = rebuild_stats.monthly_check_handler({}, None)
+    assert summary["items_differing"] == 1 and summary["repaired"] is False
+    out = capsys.readouterr().out
+    metric = next(json.loads(line) for line in out.splitlines() if '"StatisticsDrift"' in line)
+    assert metric["StatisticsDrift"] in (1, [1.0])  # EMF: a value or a list of values
+    (warning,) = [r for r in caplog.records if "not repaired" in r.getMessage()]
+    assert warning.levelname == "WARNING" and warning.drift == {"prov#12": ["2024-12"]}
+    assert stats_api.stats("province_code=12")["totals"]["received"] == 6  # still the drifted figure
+    assert rebuild_stats.main([]) == 1
 
 
 def test_the_monthly_check_is_scheduled_and_reports_agreement(stats_api):
