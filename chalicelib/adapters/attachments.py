@@ -1,9 +1,9 @@
 """Attachments: records in DynamoDB (one partition per report) and bytes in a private S3 bucket.
 
 The browser uploads straight to S3 with a presigned POST; a record turns `stored` only after the
-server has read the object's first bytes (services/attachments.py). Objects are uploaded with the
-tag state=pending and re-tagged state=kept when accepted, so a bucket lifecycle rule on
-state=pending removes uploads that were never completed.
+server has read and checked the object (services/attachments.py) and written the cleaned bytes under
+a key of their own. Uploads carry the tag state=pending and are deleted once accepted; kept objects
+carry state=kept, so a bucket lifecycle rule on state=pending removes uploads never completed.
 """
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ from .dynamo import CONDITION_FAILED, cancellation_codes, condition_failed, iso,
 # (uuid hex), so listing the attachments is a Query on sort keys >= "0".
 COUNTER_KEY = "#count"
 PENDING_TAG = "<Tagging><TagSet><Tag><Key>state</Key><Value>pending</Value></Tag></TagSet></Tagging>"
-KEPT_TAGS = {"TagSet": [{"Key": "state", "Value": "kept"}]}
+KEPT_TAGGING = "state=kept"
 
 
 class AttachmentModel(Model):
@@ -112,7 +112,7 @@ class DynamoAttachments:
 def _s3_endpoint() -> str | None:
     """The regional endpoint in AWS (the global one redirects uploads for newer regions such as
     ap-southeast-3); whatever AWS_ENDPOINT_URL says locally (moto)."""
-    if os.environ.get("AWS_ENDPOINT_URL_S3") or os.environ.get("AWS_ENDPOINT_URL"):
+    if settings().s3_endpoint_from_env:
         return None
     return f"https://s3.{settings().region}.amazonaws.com"
 
@@ -155,17 +155,19 @@ class S3Files:
                 return None
             raise
 
-    def first_bytes(self, key: str, count: int) -> bytes:
-        body = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{count - 1}")["Body"]
-        return body.read(count)
+    def read(self, key: str, at_most: int) -> bytes:
+        body = self.client.get_object(Bucket=self.bucket, Key=key, Range=f"bytes=0-{at_most - 1}")["Body"]
+        return body.read(at_most)
 
-    def mark_kept(self, key: str) -> None:
-        self.client.put_object_tagging(Bucket=self.bucket, Key=key, Tagging=KEPT_TAGS)
+    def store(self, key: str, data: bytes, content_type: str) -> None:
+        self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type,
+                               Tagging=KEPT_TAGGING)
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=key)
 
     def download_url(self, key: str, filename: str, content_type: str, expires_in: int) -> str:
+        """`filename` is the neutral name the service chose, never the uploaded one."""
         ascii_name = "".join(ch if 32 <= ord(ch) < 127 and ch not in '"\\;' else "_" for ch in filename)
         disposition = f"inline; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
         return self.client.generate_presigned_url(

@@ -1,4 +1,5 @@
-"""Attachment rules: which files a report may carry, decided from the bytes, never the name."""
+"""Attachment rules: which files a report may carry, decided from the bytes, never the name, and
+what a download is called (a neutral name: an original one may name the reporter or their phone)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,8 +11,6 @@ from .errors import InvalidInput
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_REPORT = 5
-# How many leading bytes the type check needs (WebP's tag sits at offset 8..12).
-SNIFF_BYTES = 16
 FILENAME_MAX = 150
 
 ALLOWED_TYPES = {
@@ -20,6 +19,7 @@ ALLOWED_TYPES = {
     "image/webp": "WebP",
     "application/pdf": "PDF",
 }
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "application/pdf": "pdf"}
 
 PENDING = "pending"
 STORED = "stored"
@@ -39,8 +39,20 @@ class Attachment:
     stored_at: dt.datetime | None = None
 
     @property
-    def key(self) -> str:
+    def upload_key(self) -> str:
+        """Where the browser's presigned POST puts the bytes (it stays writable for 10 minutes)."""
         return f"reports/{self.tracking_id}/{self.attachment_id}"
+
+    @property
+    def stored_key(self) -> str:
+        """Where the checked, metadata-free bytes are served from: no presigned POST can reach it,
+        so what readers get is exactly what the server checked."""
+        return f"reports/{self.tracking_id}/kept/{self.attachment_id}"
+
+
+def neutral_name(number: int, content_type: str) -> str:
+    """What a download is called: `lampiran-2.jpg`, the report's second kept file."""
+    return f"lampiran-{number}.{EXTENSIONS[content_type]}"
 
 
 def detect_type(head: bytes) -> str | None:
@@ -92,7 +104,7 @@ def check_upload(filename: str, content_type: str, size: int) -> str:
 
 
 def check_stored(size: int | None, head: bytes) -> str:
-    """What the uploaded object really is; raises when it must not be kept."""
+    """What the uploaded object really is (from its first bytes); raises when it must not be kept."""
     if size is None:
         raise InvalidInput("Berkas belum terunggah", "The file has not been uploaded",
                            {"file": "belum diterima / not received"})

@@ -2,6 +2,9 @@
 
 The reporter proves themselves with the access code, as for replies; reading follows the rules
 of the report itself (public when published and not confidential, otherwise reporter or staff).
+Completion reads the whole object, strips photo metadata (GPS, camera serial) and stores the result
+under a key of its own; every download is called `lampiran-N.<ext>`, and the public never sees the
+original file name.
 """
 from __future__ import annotations
 
@@ -14,14 +17,15 @@ from ..domain.access import require_scope
 from ..domain.attachments import (
     MAX_BYTES,
     MAX_PER_REPORT,
-    SNIFF_BYTES,
     STORED,
     Attachment,
     check_stored,
     check_upload,
+    neutral_name,
     too_many,
 )
 from ..domain.errors import Conflict, Forbidden, InvalidInput, InvalidTransition, NotFound
+from ..domain.image_metadata import strip_metadata
 from ..domain.lifecycle import CLOSED
 from ..domain.roles import Principal
 from .reports import Deps, load_for_reporter
@@ -43,8 +47,8 @@ class Records(Protocol):
 class Blobs(Protocol):
     def presign_upload(self, key: str, content_type: str, max_bytes: int, expires_in: int) -> dict: ...
     def size(self, key: str) -> int | None: ...
-    def first_bytes(self, key: str, count: int) -> bytes: ...
-    def mark_kept(self, key: str) -> None: ...
+    def read(self, key: str, at_most: int) -> bytes: ...
+    def store(self, key: str, data: bytes, content_type: str) -> None: ...
     def delete(self, key: str) -> None: ...
     def download_url(self, key: str, filename: str, content_type: str, expires_in: int) -> str: ...
 
@@ -81,7 +85,7 @@ def request_upload(deps: Deps, files: Files, tracking_id: str, access_code: str 
     return {
         "attachment_id": attachment.attachment_id,
         "filename": name,
-        "upload": files.blobs.presign_upload(attachment.key, content_type, MAX_BYTES, UPLOAD_SECONDS),
+        "upload": files.blobs.presign_upload(attachment.upload_key, content_type, MAX_BYTES, UPLOAD_SECONDS),
         "max_bytes": MAX_BYTES,
         "expires_at": (now + dt.timedelta(seconds=UPLOAD_SECONDS)).isoformat(),
     }
@@ -89,27 +93,31 @@ def request_upload(deps: Deps, files: Files, tracking_id: str, access_code: str 
 
 def complete_upload(deps: Deps, files: Files, tracking_id: str, attachment_id: str, access_code: str | None,
                     now: dt.datetime) -> dict[str, Any]:
-    """Keeps the uploaded object only if its bytes are an accepted type within the size limit;
-    otherwise deletes object and record, so nothing half-saved remains."""
+    """Keeps the uploaded object only if its bytes are an accepted type within the size limit, and
+    keeps them without their metadata; otherwise deletes object and record, so nothing half-saved
+    remains."""
     report = _reporter_report(deps, tracking_id, access_code)
     attachment = files.records.get(report.tracking_id, attachment_id)
     if attachment is None:
         raise NotFound("Lampiran tidak ditemukan", "Attachment not found")
     if attachment.state == STORED:
-        return describe(files, attachment, "reporter")
-    size = files.blobs.size(attachment.key)
-    head = files.blobs.first_bytes(attachment.key, SNIFF_BYTES) if size else b""
+        return _describe_one(files, attachment)
+    size = files.blobs.size(attachment.upload_key)
+    # One byte past the limit, in case the object was replaced by a larger one since it was sized.
+    data = files.blobs.read(attachment.upload_key, MAX_BYTES + 1) if size and size <= MAX_BYTES else b""
     try:
-        kind = check_stored(size, head)
+        kind = check_stored(len(data) if data else size, data)
+        cleaned = strip_metadata(kind, data)
     except InvalidInput:
         if size is not None:
             _discard(files, attachment)
         raise
-    kept = replace(attachment, content_type=kind, size=size, state=STORED, stored_at=now)
-    files.blobs.mark_kept(kept.key)
+    kept = replace(attachment, content_type=kind, size=len(cleaned), state=STORED, stored_at=now)
+    files.blobs.store(kept.stored_key, cleaned, kind)
     try:
         files.records.keep(kept, MAX_PER_REPORT)
     except InvalidInput:  # the report already holds the maximum
+        files.blobs.delete(kept.stored_key)
         _discard(files, attachment)
         raise
     except Conflict:  # a parallel call kept it first
@@ -117,29 +125,43 @@ def complete_upload(deps: Deps, files: Files, tracking_id: str, attachment_id: s
         if again is None or again.state != STORED:
             raise
         kept = again
-    return describe(files, kept, "reporter")
+    files.blobs.delete(attachment.upload_key)
+    return _describe_one(files, kept)
 
 
 def _discard(files: Files, attachment: Attachment) -> None:
-    files.blobs.delete(attachment.key)
+    files.blobs.delete(attachment.upload_key)
     files.records.delete(attachment.tracking_id, attachment.attachment_id)
 
 
-def describe(files: Files, a: Attachment, audience: str) -> dict[str, Any]:
+def describe(files: Files, a: Attachment, audience: str, number: int) -> dict[str, Any]:
+    """`number`: the file's place among the report's kept files, which names the download. The
+    public sees only that neutral name; the reporter and staff also see the name it was sent with."""
     seconds = LINK_SECONDS[audience]
+    name = neutral_name(number, a.content_type)
     return {
         "id": a.attachment_id,
-        "filename": a.filename,
+        "filename": name if audience == "public" else a.filename,
         "content_type": a.content_type,
         "size": a.size,
         "uploaded_at": a.stored_at.isoformat() if a.stored_at else None,
-        "url": files.blobs.download_url(a.key, a.filename, a.content_type, seconds),
+        "url": files.blobs.download_url(a.stored_key, name, a.content_type, seconds),
         "url_expires_in": seconds,
     }
 
 
+def _kept(files: Files, tracking_id: str) -> list[Attachment]:
+    return [a for a in files.records.list(tracking_id) if a.state == STORED]
+
+
+def _describe_one(files: Files, a: Attachment) -> dict[str, Any]:
+    """For the reporter who just completed `a`: numbered as the list will number it."""
+    ids = [k.attachment_id for k in _kept(files, a.tracking_id)]
+    return describe(files, a, "reporter", ids.index(a.attachment_id) + 1 if a.attachment_id in ids else len(ids) + 1)
+
+
 def stored(files: Files, tracking_id: str, audience: str) -> list[dict[str, Any]]:
-    return [describe(files, a, audience) for a in files.records.list(tracking_id) if a.state == STORED]
+    return [describe(files, a, audience, n) for n, a in enumerate(_kept(files, tracking_id), 1)]
 
 
 def public_list(deps: Deps, files: Files, tracking_id: str, access_code: str | None) -> list[dict[str, Any]]:
@@ -159,8 +181,3 @@ def default_files() -> Files:
 
     return Files(DynamoAttachments(), S3Files())
 
-
-def attachments_for(tracking_id: str, audience: str) -> list[dict[str, Any]]:
-    """For views: the kept files of a report the caller has already been allowed to see.
-    audience: "public", "reporter" or "staff" (sets the links' lifetime)."""
-    return stored(default_files(), tracking_id, audience)

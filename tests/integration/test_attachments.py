@@ -17,6 +17,7 @@ from chalicelib.config import settings
 from chalicelib.domain.attachments import MAX_BYTES
 from tests.integration.conftest import START
 from tests.support import start_platform
+from tests.unit.test_image_metadata import GPS_IFD, SERIAL, TELLTALES, jpeg, opened, png, webp
 
 
 def png_bytes(width: int = 2, height: int = 2) -> bytes:
@@ -216,7 +217,7 @@ def test_completing_twice_keeps_one_attachment_and_counts_it_once(api, s3, repor
 def test_only_the_reporter_with_the_access_code_may_upload(api, s3, report):
     tid = report["tracking_id"]
     assert reserve(api, tid, None, expect=403)["error"]["code"] == "forbidden"
-    assert reserve(api, tid, "WRONGCODE1", expect=403)["error"]["message_en"] == "Wrong access code"
+    assert reserve(api, tid, "WRONGCODE1", expect=404)["error"]["code"] == "not_found"  # as an unknown id
 
 
 def test_a_closed_report_takes_no_more_attachments(api, s3, report):
@@ -241,7 +242,7 @@ def test_attachments_of_a_confidential_report_are_for_its_reporter_and_staff_onl
     attach(api, tid, code)
 
     assert api.get(f"/reports/{tid}/attachments")[0] == 404
-    assert api.get(f"/reports/{tid}/attachments", headers={"X-Access-Code": "WRONGCODE1"})[0] == 403
+    assert api.get(f"/reports/{tid}/attachments", headers={"X-Access-Code": "WRONGCODE1"})[0] == 404
     assert len(api.get(f"/reports/{tid}/attachments", headers={"X-Access-Code": code})[1]["attachments"]) == 1
     status, staff = api.get(f"/staff/reports/{tid}/attachments", user="admin.medan")
     assert status == 200 and len(staff["attachments"]) == 1
@@ -257,7 +258,8 @@ def test_the_bucket_stays_private(api, s3, report):
     assert not any(isinstance(c, dict) and "acl" in c for c in policy_of(slot)["conditions"])
     upload(slot, png_bytes())
     complete(api, tid, code, slot)
-    key = f"reports/{tid}/{slot['attachment_id']}"
+    key = f"reports/{tid}/kept/{slot['attachment_id']}"
+    assert not object_exists(s3, f"reports/{tid}/{slot['attachment_id']}")  # the upload itself is gone
     grants = s3.get_object_acl(Bucket=settings().attachments_bucket, Key=key)["Grants"]
     assert all(g["Grantee"].get("URI") is None for g in grants)  # no AllUsers / AuthenticatedUsers
     assert s3.get_object_tagging(Bucket=settings().attachments_bucket, Key=key)["TagSet"] == [
@@ -271,3 +273,80 @@ def test_unknown_attachment_ids_are_not_found(api, s3, report):
     status, answer = api.post(f"/reports/{tid}/attachments/{'0' * 32}/complete", None,
                               headers={"X-Access-Code": code}, raw="")
     assert status == 404 and answer["error"]["message_en"] == "Attachment not found"
+
+
+def published(api, **overrides) -> tuple[str, str]:
+    created = api.submit(**overrides)
+    api.act(created["tracking_id"], "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    return created["tracking_id"], created["access_code"]
+
+
+@pytest.mark.parametrize("content_type, make", [("image/jpeg", jpeg), ("image/png", png), ("image/webp", webp)])
+def test_a_published_photo_is_served_without_its_gps_position_or_camera_serial(api, s3, content_type, make):
+    tid, code = published(api)
+    original = make()
+    kept = attach(api, tid, code, data=original, filename="IMG_20241218.jpg", content_type=content_type)
+
+    (public,) = api.get(f"/reports/{tid}/attachments")[1]["attachments"]
+    served = requests.get(public["url"], timeout=10).content
+    assert not [t for t in TELLTALES if t in served] and SERIAL.encode() in original
+    image = opened(served)
+    assert not image.getexif().get_ifd(GPS_IFD) and dict(image.getexif()) == {0x0112: 6}
+    assert image.tobytes() == opened(original).tobytes()  # the same pixels: nothing re-encoded
+    assert kept["size"] == public["size"] == len(served) < len(original)
+
+
+def test_downloads_carry_a_neutral_name_and_the_public_never_sees_the_original_one(api, s3, platform):
+    tid, code = published(api)
+    attach(api, tid, code, data=png(), filename="KTP Budi Santoso.png")
+    platform.clock.advance(minutes=1)
+    attach(api, tid, code, data=PDF, filename="surat-keluhan-budi.pdf", content_type="application/pdf")
+
+    status, public = api.get(f"/reports/{tid}/attachments")
+    staff = api.get(f"/staff/reports/{tid}/attachments", user="admin.medan")[1]["attachments"]
+
+    assert status == 200 and [a["filename"] for a in public["attachments"]] == ["lampiran-1.png", "lampiran-2.pdf"]
+    assert "Budi" not in json.dumps(public)
+    assert [a["filename"] for a in staff] == ["KTP Budi Santoso.png", "surat-keluhan-budi.pdf"]
+    for listed in (public["attachments"], staff):
+        names = [requests.get(a["url"], timeout=10).headers["Content-Disposition"] for a in listed]
+        assert [n.split(";")[1].strip() for n in names] == ['filename="lampiran-1.png"', 'filename="lampiran-2.pdf"']
+
+
+def test_the_reporter_sees_the_name_the_list_will_give_when_completing(api, s3, report, platform):
+    tid, code = report["tracking_id"], report["access_code"]
+    attach(api, tid, code, filename="satu.png")
+    platform.clock.advance(minutes=1)
+    second = attach(api, tid, code, filename="dua.png")
+    assert second["filename"] == "dua.png"
+    disposition = parse_qs(urlsplit(second["url"]).query)["response-content-disposition"][0]
+    assert disposition.startswith('inline; filename="lampiran-2.png"')
+
+
+def test_an_upload_posted_again_after_completion_never_reaches_readers(api, s3):
+    """The presigned POST stays valid for 10 minutes (a browser retry may resend it): readers get
+    the bytes the server checked and cleaned, from a key no presigned POST can write."""
+    tid, code = published(api)
+    original = jpeg()
+    slot = reserve(api, tid, code, data=original, content_type="image/jpeg")
+    upload(slot, original, "image/jpeg")
+    complete(api, tid, code, slot)
+    upload(slot, original, "image/jpeg")  # again, with its EXIF
+    assert complete(api, tid, code, slot)["id"] == slot["attachment_id"]
+
+    (listed,) = api.get(f"/reports/{tid}/attachments")[1]["attachments"]
+    assert SERIAL.encode() not in requests.get(listed["url"], timeout=10).content
+
+
+def test_a_damaged_image_is_refused_in_both_languages_and_deleted(api, s3, report):
+    tid, code = report["tracking_id"], report["access_code"]
+    broken = png_bytes()[:-12]  # no IEND: a decoder cannot tell where the image ends
+    slot = reserve(api, tid, code, data=broken)
+    upload(slot, broken)
+
+    answer = complete(api, tid, code, slot, expect=400)
+
+    assert answer["error"]["message_en"] == "File rejected: the image is damaged or incomplete"
+    assert answer["error"]["message"].startswith("Berkas ditolak")
+    assert not object_exists(s3, f"reports/{tid}/{slot['attachment_id']}")
+    complete(api, tid, code, slot, expect=404)
