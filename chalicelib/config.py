@@ -20,6 +20,8 @@ class Settings:
     ombudsman_topic_arn: str
     alarm_topic_arn: str
     public_origin: str
+    ranking_min_reports: int = 10       # reports an agency needs in the period to be ranked
+    s3_endpoint_from_env: bool = False  # AWS_ENDPOINT_URL(_S3) set: a local S3 (moto), its URL left to botocore
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -44,4 +46,6 @@ def settings() -> Settings:
         ombudsman_topic_arn=env.get("OMBUDSMAN_TOPIC_ARN", ""),
         alarm_topic_arn=env.get("ALARM_TOPIC_ARN", ""),
         public_origin=env.get("PUBLIC_ORIGIN", ""),
+        ranking_min_reports=int(env.get("STATISTICS_RANKING_MIN_REPORTS", "10")),
+        s3_endpoint_from_env=bool(env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")),
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import re
 from typing import Any, Callable
 
 from aws_lambda_powertools import Logger
@@ -87,27 +88,56 @@ def _check_path_params(params: dict[str, Any]) -> None:
                                              f"at most {MAX_PATH_PARAM} printable characters"})
 
 
+def _answer(call: Callable[[], Any]) -> Response:
+    """Domain errors map to 4xx; anything else is a bug, logged with its trace and answered as a
+    plain 500 without details."""
+    try:
+        result = call()
+    except errors.DomainError as exc:
+        return error_response(exc)
+    except Exception:  # noqa: BLE001 - the last line of defence
+        logger.exception("unhandled error")
+        return Response(body=json.dumps(INTERNAL_ERROR), status_code=500, headers=JSON_HEADERS)
+    return result if isinstance(result, Response) else json_response(result)
+
+
 def guarded(fn: Callable[..., Any] | None = None, *, check_path: bool = True) -> Callable[..., Any]:
-    """Every route answers our JSON: domain errors map to 4xx; anything else is a bug, logged
-    with its trace and answered as a plain 500 without details. `check_path=False` for a route
-    that answers a bad path parameter itself (the static files' plain 404)."""
+    """Every public route answers our JSON. `check_path=False` for a route that answers a bad path
+    parameter itself (the static files' plain 404). Staff routes use `staff_only` instead."""
     if fn is None:
         return functools.partial(guarded, check_path=check_path)
 
     @functools.wraps(fn)
-    def view(*args, **kwargs):
-        try:
+    def view(**path):
+        def call():
             if check_path:
-                _check_path_params(kwargs)
-            result = fn(*args, **kwargs)
-        except errors.DomainError as exc:
-            return error_response(exc)
-        except Exception:  # noqa: BLE001 - the last line of defence
-            logger.exception("unhandled error")
-            return Response(body=json.dumps(INTERNAL_ERROR), status_code=500, headers=JSON_HEADERS)
-        return result if isinstance(result, Response) else json_response(result)
+                _check_path_params(path)
+            return fn(**path)
+
+        return _answer(call)
 
     return view
+
+
+def staff_only(blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """The one way a /staff route is written: the caller is signed in first (401/403 before any
+    400 about the path), then the path is checked, then the view runs with `who`, the Principal.
+    `blueprint` is the route's Blueprint or app (its current request carries the token)."""
+
+    def decorate(fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def view(**path):
+            def call():
+                who = staff_principal(blueprint.current_request)
+                _check_path_params(path)
+                return fn(who, **path)
+
+            return _answer(call)
+
+        view.staff_only = True  # what tests/integration/test_staff_routes.py looks for
+        return view
+
+    return decorate
 
 
 def json_body(request) -> Any:
@@ -130,8 +160,28 @@ def tracking_id(raw: str) -> str:
     return value
 
 
+PROVINCE_CODE = r"^\d{2}$"            # Kemendagri codes, as /regions lists them
+REGENCY_CODE = r"^\d{2}\.\d{2}$"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parse_date(name: str, value: str) -> dt.date:
+    """YYYY-MM-DD and nothing else (the document's `format: date`)."""
+    try:
+        if _DATE.match(value):
+            return dt.date.fromisoformat(value)
+    except ValueError:
+        pass
+    raise errors.InvalidInput("Tanggal tidak valid", "Invalid date", {name: "format YYYY-MM-DD / use YYYY-MM-DD"})
+
+
+def _invalid_param(name: str, what: str) -> errors.InvalidInput:
+    return errors.InvalidInput("Parameter tidak valid", "Invalid query parameter", {name: what})
+
+
 class Query:
-    """Typed access to query-string parameters, each failure naming its parameter."""
+    """Typed access to query-string parameters, each failure naming its parameter. A parameter
+    given empty (`?status=`) is refused like any other value the document does not allow."""
 
     def __init__(self, params: dict[str, str] | None, allowed: set[str]):
         self.params = params or {}
@@ -140,55 +190,51 @@ class Query:
             raise errors.InvalidInput("Parameter tidak dikenal", "Unknown query parameter",
                                       {k: "tidak dikenal / unknown" for k in sorted(unknown)})
 
-    def str(self, name: str, choices: tuple[str, ...] | None = None, max_len: int = 64) -> str | None:
+    def _get(self, name: str) -> str | None:
         value = self.params.get(name)
-        if value is None or value == "":
+        if value == "":
+            raise _invalid_param(name, "kosong / empty")
+        return value
+
+    def str(self, name: str, choices: tuple[str, ...] | None = None, max_len: int = 64,
+            pattern: str | None = None) -> str | None:
+        value = self._get(name)
+        if value is None:
             return None
         if len(value) > max_len or (choices and value not in choices):
-            raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
-                                      {name: "nilai tidak dikenal / not an allowed value"})
+            raise _invalid_param(name, "nilai tidak dikenal / not an allowed value")
+        if pattern and not re.match(pattern, value):
+            raise _invalid_param(name, "format tidak valid / wrong format")
         return value
 
     def int(self, name: str, default: int, lo: int, hi: int) -> int:
-        value = self.params.get(name)
-        if value is None or value == "":
+        value = self._get(name)
+        if value is None:
             return default
         if not (value.isascii() and value.isdigit()) or not lo <= int(value) <= hi:
-            raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
-                                      {name: f"bilangan {lo}–{hi} / integer {lo}–{hi}"})
+            raise _invalid_param(name, f"bilangan {lo}–{hi} / integer {lo}–{hi}")
         return int(value)
 
     def date(self, name: str) -> dt.date | None:
-        value = self.params.get(name)
-        if not value:
-            return None
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            raise errors.InvalidInput("Tanggal tidak valid", "Invalid date",
-                                      {name: "format YYYY-MM-DD / use YYYY-MM-DD"}) from None
+        value = self._get(name)
+        return None if value is None else parse_date(name, value)
 
     def bool(self, name: str) -> bool | None:
-        value = self.params.get(name)
-        if value is None or value == "":
+        value = self._get(name)
+        if value is None:
             return None
         if value not in ("true", "false"):
-            raise errors.InvalidInput("Parameter tidak valid", "Invalid query parameter",
-                                      {name: "true atau false / true or false"})
+            raise _invalid_param(name, "true atau false / true or false")
         return value == "true"
 
-
-def bearer_token(request) -> str:
-    header = (request.headers or {}).get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise errors.Unauthenticated("Masuk diperlukan (Authorization: Bearer <token>)",
-                                     "Sign-in required (Authorization: Bearer <token>)")
-    return token.strip()
+    def region(self, name: str) -> str | None:
+        """province_code or regency_code, in the Kemendagri format."""
+        return self.str(name, max_len=8, pattern=PROVINCE_CODE if name == "province_code" else REGENCY_CODE)
 
 
 def staff_principal(request):
     """The signed-in staff member of this request (401 without a valid token)."""
     from . import wiring
+    from .adapters.auth import bearer_token
 
-    return wiring.token_verifier().verify(bearer_token(request))
+    return wiring.token_verifier().verify(bearer_token((request.headers or {}).get("authorization")))

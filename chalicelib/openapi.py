@@ -10,7 +10,6 @@ start for this.
 from __future__ import annotations
 
 import copy
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -221,7 +220,7 @@ def _enum(values) -> dict[str, Any]:
 
 
 def _list_params() -> tuple[Param, ...]:
-    """GET /staff/reports' filters: the names are app.LIST_PARAMS."""
+    """GET /staff/reports' filters: the names are routes.reports.LIST_PARAMS."""
     from .domain.lifecycle import Status
     from .domain.report import CHANNELS, KINDS
 
@@ -233,7 +232,9 @@ def _list_params() -> tuple[Param, ...]:
         "province_code": {"type": "string", "pattern": r"^\d{2}$"},
         "regency_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
     }
-    return tuple(Param(name, known.get(name, ID64)) for name in sorted(_app_module().LIST_PARAMS))
+    from .routes.reports import LIST_PARAMS
+
+    return tuple(Param(name, known.get(name, ID64)) for name in sorted(LIST_PARAMS))
 
 
 def _export_params() -> tuple[Param, ...]:
@@ -406,10 +407,6 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "assignment_id": {"type": "string", "maxLength": 200}, "username": {"type": "string", "maxLength": 128},
     "key_id": ID64, "name": {"type": "string", "maxLength": 200},
 }
-
-
-def _app_module():
-    return sys.modules["app"]
 
 
 # ---- building ---------------------------------------------------------------------------------

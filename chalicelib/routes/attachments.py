@@ -6,7 +6,7 @@ from functools import lru_cache
 from chalice import Blueprint
 
 from chalicelib import wiring
-from chalicelib.http import guarded, json_body, json_response, staff_principal, tracking_id
+from chalicelib.http import guarded, json_body, json_response, staff_only, tracking_id
 from chalicelib.lazy import lazy_import
 
 attachments = lazy_import("chalicelib.services.attachments")
@@ -55,7 +55,6 @@ def public_attachments(tid):
 
 
 @bp.route("/staff/reports/{tid}/attachments", methods=["GET"])
-@guarded
-def staff_attachments(tid):
-    who = staff_principal(bp.current_request)
+@staff_only(bp)
+def staff_attachments(who, tid):
     return {"attachments": attachments.staff_list(wiring.deps(), files(), who, tracking_id(tid))}

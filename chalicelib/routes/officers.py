@@ -1,4 +1,4 @@
-"""Staff contact rows and liaison officers' assignment periods."""
+"""The signed-in staff member, staff contact rows and liaison officers' assignment periods."""
 from __future__ import annotations
 
 from dataclasses import asdict
@@ -7,13 +7,14 @@ from chalice import Blueprint
 
 from .. import wiring
 from ..domain.staff import StaffMember
-from ..http import guarded, json_body, json_response, staff_principal
+from ..http import json_body, json_response, staff_only
 from ..lazy import lazy_import
 
 officers = lazy_import("chalicelib.services.officers")
 schemas = lazy_import("chalicelib.schemas")
 
 bp = Blueprint(__name__)
+staff = staff_only(bp)
 
 
 def _assignment(a) -> dict:
@@ -21,10 +22,15 @@ def _assignment(a) -> dict:
             "end": a.end.isoformat() if a.end else None, "decree": a.decree}
 
 
+@bp.route("/staff/me", methods=["GET"])
+@staff
+def me(who):
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in asdict(who).items()}
+
+
 @bp.route("/staff/units/{unit_id}/assignments", methods=["GET"])
-@guarded
-def list_assignments(unit_id):
-    who = staff_principal(bp.current_request)
+@staff
+def list_assignments(who, unit_id):
     today = wiring.now()
     from ..domain.calendar import to_wib_date
 
@@ -34,9 +40,8 @@ def list_assignments(unit_id):
 
 
 @bp.route("/staff/units/{unit_id}/assignments", methods=["POST"])
-@guarded
-def create_assignment(unit_id):
-    who = staff_principal(bp.current_request)
+@staff
+def create_assignment(who, unit_id):
     body = schemas.parse(schemas.AssignmentIn, json_body(bp.current_request))
     created = officers.assign(wiring.directory(), who, unit_id, body.username, body.start, body.end,
                               body.decree, body.replaces)
@@ -44,17 +49,15 @@ def create_assignment(unit_id):
 
 
 @bp.route("/staff/units/{unit_id}/assignments/{assignment_id}/end", methods=["POST"])
-@guarded
-def end_assignment(unit_id, assignment_id):
-    who = staff_principal(bp.current_request)
+@staff
+def end_assignment(who, unit_id, assignment_id):
     body = schemas.parse(schemas.AssignmentEndIn, json_body(bp.current_request))
     return _assignment(officers.end_assignment(wiring.directory(), who, unit_id, assignment_id, body.end))
 
 
 @bp.route("/staff/officers/{username}", methods=["PUT"])
-@guarded
-def put_officer(username):
-    who = staff_principal(bp.current_request)
+@staff
+def put_officer(who, username):
     body = schemas.parse(schemas.StaffIn, json_body(bp.current_request))
     member = StaffMember(username=username, **body.model_dump())
     return asdict(officers.put_staff(wiring.directory(), who, member))

@@ -20,13 +20,14 @@ from .. import wiring
 from ..adapters import regions as regions_data
 from ..config import settings
 from ..domain import errors
-from ..http import guarded, json_body, json_response, staff_principal
+from ..http import json_body, json_response, staff_only
 from ..lazy import lazy_import
 
 open311 = lazy_import("chalicelib.services.open311")
 schemas = lazy_import("chalicelib.schemas")
 
 bp = Blueprint(__name__)
+staff = staff_only(bp)
 logger = Logger(child=True)
 
 V2 = "/open311/v2"
@@ -233,25 +234,20 @@ def token(name):
 
 
 # ---- staff: client keys -----------------------------------------------------------------------
-def _principal():
-    return staff_principal(bp.current_request)
-
-
 @bp.route("/staff/open311/keys", methods=["POST"])
-@guarded
-def issue_key():
-    who = _principal()
+@staff
+def issue_key(who):
     body = schemas.parse(schemas.Open311KeyIn, json_body(bp.current_request))
     return json_response(open311.issue_key(_keys(), who, body.client_name, body.contact, wiring.now()), 201)
 
 
 @bp.route("/staff/open311/keys", methods=["GET"])
-@guarded
-def list_keys():
-    return open311.list_keys(_keys(), _principal())
+@staff
+def list_keys(who):
+    return open311.list_keys(_keys(), who)
 
 
 @bp.route("/staff/open311/keys/{key_id}", methods=["DELETE"])
-@guarded
-def revoke_key(key_id):
-    return open311.revoke_key(_keys(), _principal(), key_id, wiring.now())
+@staff
+def revoke_key(who, key_id):
+    return open311.revoke_key(_keys(), who, key_id, wiring.now())

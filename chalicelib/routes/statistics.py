@@ -5,22 +5,23 @@ from __future__ import annotations
 import calendar as _months
 import re
 
-from chalice import Blueprint, Cron, Response
+from chalice import Blueprint, Response
 
 from .. import wiring
 from ..adapters import regions
 from ..domain.calendar import to_wib_date
 from ..domain.errors import InvalidInput
-from ..http import Query, guarded, json_response, staff_principal
+from ..http import Query, guarded, json_response, staff_only
 from ..lazy import lazy_import
+from ..media import XLSX_TYPE
+from .reports import LIST_PARAMS, cursor_in, cursor_out, list_filters
 
 counters = lazy_import("chalicelib.adapters.counters")
 exports = lazy_import("chalicelib.services.exports")
 statistics = lazy_import("chalicelib.services.statistics")
 stats = lazy_import("chalicelib.domain.statistics")
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"  # exports.XLSX_TYPE
 
-_PROVINCE, _REGENCY, _MONTH = re.compile(r"^\d{2}$"), re.compile(r"^\d{2}\.\d{2}$"), re.compile(r"^\d{4}-\d{2}$")
+_MONTH = re.compile(r"^\d{4}-\d{2}$")
 STATS_PARAMS = {"province_code", "regency_code", "agency_id", "from", "to", "group_by"}
 PUBLIC_CACHE = "public, max-age=300"
 
@@ -35,14 +36,7 @@ class _Blueprint(Blueprint):
 
 
 bp = _Blueprint(__name__)
-
-
-def _code(q: Query, name: str, pattern: re.Pattern) -> str | None:
-    value = q.str(name, max_len=8)
-    if value is not None and not pattern.match(value):
-        raise InvalidInput("Kode wilayah tidak valid", "Invalid region code",
-                           {name: "format kode Kemendagri / Kemendagri code format"})
-    return value
+staff = staff_only(bp)
 
 
 def _month(q: Query, name: str, last: bool) -> str | None:
@@ -66,15 +60,13 @@ def _month(q: Query, name: str, last: bool) -> str | None:
 
 def _statistics_filters(q: Query) -> statistics.StatisticsFilters:
     return statistics.StatisticsFilters(
-        province_code=_code(q, "province_code", _PROVINCE), regency_code=_code(q, "regency_code", _REGENCY),
+        province_code=q.region("province_code"), regency_code=q.region("regency_code"),
         agency_id=q.str("agency_id"), first_period=_month(q, "from", last=False),
         last_period=_month(q, "to", last=True), group_by=q.str("group_by", stats.GROUP_BYS),
     )
 
 
-def _staff_statistics(extra: set[str] = frozenset()) -> tuple[dict, Query]:
-    """Signed in first (401 before any 400), then the parameters, then the figures."""
-    who = staff_principal(bp.current_request)
+def _staff_statistics(who, extra: set[str] = frozenset()) -> tuple[dict, Query]:
     q = Query(bp.current_request.query_params, STATS_PARAMS | extra)
     answer = statistics.staff_statistics(counters.DynamoCounters(), wiring.directory(), who, _statistics_filters(q),
                                          wiring.now())
@@ -86,9 +78,9 @@ def _format(q: Query) -> str:
     Accept header names its type (or */*), and as base64 text to any other, so ask for that."""
     fmt = q.str("format", exports.FORMATS) or "csv"
     accept = (bp.current_request.headers or {}).get("accept", "")
-    if fmt == "xlsx" and exports.XLSX_TYPE not in accept and "*/*" not in accept:
+    if fmt == "xlsx" and XLSX_TYPE not in accept and "*/*" not in accept:
         raise InvalidInput("Unduhan Excel memerlukan header Accept", "An Excel download needs an Accept header",
-                           {"accept": f"{exports.XLSX_TYPE} (atau / or */*)"})
+                           {"accept": f"{XLSX_TYPE} (atau / or */*)"})
     return fmt
 
 
@@ -97,41 +89,38 @@ def _download(export: exports.Export) -> Response:
                "Content-Disposition": f'attachment; filename="{export.filename}"',
                "X-Export-Rows": str(export.rows)}
     if export.next_cursor:
-        headers["X-Next-Cursor"] = export.next_cursor
+        headers["X-Next-Cursor"] = cursor_out(export.next_cursor)
     return Response(body=export.body, status_code=200, headers=headers)
 
 
 @bp.route("/staff/statistics", methods=["GET"])
-@guarded
-def staff_statistics():
-    return _staff_statistics()[0]
+@staff
+def staff_statistics(who):
+    return _staff_statistics(who)[0]
 
 
 @bp.route("/staff/statistics/export", methods=["GET"])
-@guarded
-def export_statistics():
-    answer, q = _staff_statistics({"format"})
+@staff
+def export_statistics(who):
+    answer, q = _staff_statistics(who, {"format"})
     return _download(exports.export_statistics(answer, _format(q)))
 
 
 @bp.route("/staff/reports/export", methods=["GET"])
-@guarded
-def export_reports():
-    from app import LIST_PARAMS, list_filters  # the list's own filters, parsed by the list's own code
-
-    who = staff_principal(bp.current_request)
+@staff
+def export_reports(who):
     q = Query(bp.current_request.query_params, LIST_PARAMS | {"format"})
     fmt = _format(q)
     limit = q.int("limit", exports.EXPORT_MAX_ROWS, 1, exports.EXPORT_MAX_ROWS)
     return _download(exports.export_reports(wiring.deps(), who, list_filters(q), fmt, limit,
-                                            q.str("cursor", max_len=200), wiring.now()))
+                                            cursor_in(q), wiring.now()))
 
 
 @bp.route("/statistics", methods=["GET"])
 @guarded
 def public_statistics():
     q = Query(bp.current_request.query_params, {"province_code", "year", "group_by"})
-    province = _code(q, "province_code", _PROVINCE)
+    province = q.region("province_code")
     if province is not None and regions.province_name(province) is None:
         raise InvalidInput("Provinsi tidak dikenal", "Unknown province", {"province_code": "tidak dikenal / unknown"})
     now = wiring.now()
@@ -140,10 +129,3 @@ def public_statistics():
                                           q.str("group_by", stats.GROUP_BYS), now)
     return json_response(answer, headers={"Cache-Control": PUBLIC_CACHE})
 
-
-# 03:00 WIB on the 2nd of each month (20:00 UTC on the 1st): last month is closed by then.
-@bp.schedule(Cron(0, 20, 1, "*", "?", "*"), name="monthly_stats")
-def monthly_stats(event):
-    from scheduled.rebuild_stats import monthly_check_handler
-
-    return monthly_check_handler(event.to_dict())

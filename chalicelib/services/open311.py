@@ -8,7 +8,6 @@ here returns plain dicts/lists in the spec's field order; the HTTP edge renders 
 """
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -25,6 +24,7 @@ from ..domain.lifecycle import CLOSED, STATUS_LABELS, Status
 from ..domain.query import ListQuery
 from ..domain.report import Event, Location, Report, Reporter, Visibility
 from ..domain.roles import Principal, Role
+from .exports import Names
 from .reports import Deps, NewReport, submit_report
 from .views import ANONYMOUS_NAME
 
@@ -375,19 +375,6 @@ def _timeline(events: list[Event]) -> list[Event]:
     return [e for e in events if e.on_public_timeline]
 
 
-@dataclasses.dataclass(frozen=True)
-class Names:
-    """Agency and category names, read once per request instead of once per report."""
-
-    agencies: dict[str, str]
-    categories: dict[str, str]
-
-    @classmethod
-    def load(cls, directory) -> "Names":
-        return cls({a.id: a.name for a in directory.agencies()},
-                   {c["id"]: c["name"] for c in directory.categories()})
-
-
 def request_view(report: Report, events: list[Event], names: Names, regions, extensions: bool) -> dict[str, Any]:
     """One service request, in the spec's field order. No reporter identity, whatever the flags."""
     timeline = _timeline(events)
@@ -594,8 +581,8 @@ def _by_ids(deps: Deps, ids: list[str]) -> list[Report]:
 
 
 def _visible(deps: Deps, keys, raw_id: str, api_key: str | None) -> Report:
-    """A published, non-confidential report; or, for the client that filed it (its api_key),
-    one still awaiting verification. Anything else does not exist (404)."""
+    """A public report (Report.is_public); or, for the client that filed it (its api_key), one still
+    awaiting verification that is not confidential. Anything else does not exist (404)."""
     missing = NotFound(f"service_request_id '{raw_id}' tidak ditemukan", f"service_request_id '{raw_id}' not found")
     tid = normalise_tracking_id(raw_id)
     if tid is None:
@@ -605,9 +592,9 @@ def _visible(deps: Deps, keys, raw_id: str, api_key: str | None) -> Report:
         report = deps.reports.get(tid)
     except NotFound:
         raise missing from None
-    if report.confidential:
-        raise missing
-    if not report.published and (key is None or keys.filed_by(tid) != key.key_id):
+    if report.is_public:
+        return report
+    if report.confidential or key is None or keys.filed_by(tid) != key.key_id:
         raise missing
     return report
 

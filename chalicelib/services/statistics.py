@@ -4,7 +4,6 @@ number of reports."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol
 
@@ -14,7 +13,6 @@ from ..domain.errors import Forbidden, InvalidInput
 from ..domain.report import Report
 from ..domain.roles import Principal, Role
 
-DEFAULT_RANKING_MIN_REPORTS = 10
 MAX_MONTHS = 120
 NOT_ENOUGH_REPORTS = {"id": "Laporan belum cukup", "en": "Not enough reports"}
 NONE_LABEL = "Belum ditentukan / Not yet set"
@@ -22,8 +20,9 @@ NONE_LABEL = "Belum ditentukan / Not yet set"
 
 def ranking_min_reports() -> int:
     """Fair ranking: below this many reports received in the period an agency is not ranked."""
-    raw = os.environ.get("STATISTICS_RANKING_MIN_REPORTS", "")
-    return int(raw) if raw.isdigit() else DEFAULT_RANKING_MIN_REPORTS
+    from ..config import settings
+
+    return settings().ranking_min_reports
 
 
 class Counters(Protocol):

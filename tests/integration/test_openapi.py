@@ -78,7 +78,7 @@ def test_documented_bodies_accept_what_the_api_accepts_and_refuse_what_it_refuse
 
 
 def test_query_parameters_are_exactly_those_the_routes_accept(app, doc):
-    from app import LIST_PARAMS
+    from chalicelib.routes.reports import LIST_PARAMS
 
     def names(path):
         return {p["name"] for p in doc["paths"][path]["get"]["parameters"] if p["in"] == "query"}

@@ -60,7 +60,10 @@ def test_an_archived_report_is_neither_open_nor_completed(stats_api):
 
 # ---- ranking ----------------------------------------------------------------------------------------
 def test_agencies_with_too_few_reports_are_not_ranked(stats_api, monkeypatch):
+    from chalicelib.config import settings
+
     monkeypatch.setenv("STATISTICS_RANKING_MIN_REPORTS", "2")
+    settings.cache_clear()  # read once, like every setting
     api = stats_api
     api.dispatched()
     api.dispatched()

@@ -1,0 +1,182 @@
+"""Reports: public intake, tracking and replies; staff entry, lists, the full record and actions.
+Parse, call a use case, map the answer. Request models load on first use (chalicelib.lazy)."""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+
+from chalice import Blueprint
+
+from .. import wiring
+from ..domain.errors import InvalidInput
+from ..domain.lifecycle import Status
+from ..domain.report import CHANNELS, KINDS, Location, Reporter
+from ..http import Query, guarded, json_body, json_response, staff_only, tracking_id
+from ..lazy import lazy_import
+from ..services import reports, views
+
+schemas = lazy_import("chalicelib.schemas")
+store = lazy_import("chalicelib.adapters.store")
+
+bp = Blueprint(__name__)
+staff = staff_only(bp)
+
+LIST_PARAMS = {"status", "kind", "agency_id", "unit_id", "province_code", "regency_code", "category_id",
+               "channel", "received_from", "received_to", "overdue", "limit", "cursor"}
+
+
+# A page's position, as /openapi.json states it: the last report's received time (UTC) and tracking
+# id, `2024-12-20T01:00:00.000000Z_C0P7-RX82`, URL-safe. Any value of that shape is a position in
+# the newest-first order, so none is refused for what it holds. (The store's key spells the same
+# pair `+00:00#`; its cursor is that key in base64.)
+CURSOR = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+_STORE_SPELLING, _OUR_SPELLING = "+00:00#", "Z_"
+
+
+def cursor_in(q: Query) -> str | None:
+    value = q.str("cursor", max_len=64, pattern=CURSOR)
+    return store.encode_cursor(value.replace(_OUR_SPELLING, _STORE_SPELLING)) if value else None
+
+
+def cursor_out(cursor: str | None) -> str | None:
+    return store.decode_cursor(cursor).replace(_STORE_SPELLING, _OUR_SPELLING) if cursor else None
+
+
+def list_filters(q: Query) -> reports.ListFilters:
+    """GET /staff/reports' filters (its export takes the same ones)."""
+    return reports.ListFilters(
+        status=q.str("status", tuple(s.value for s in Status)), kind=q.str("kind", KINDS),
+        agency_id=q.str("agency_id"), unit_id=q.str("unit_id"), province_code=q.region("province_code"),
+        regency_code=q.region("regency_code"), category_id=q.str("category_id"),
+        channel=q.str("channel", CHANNELS), received_from=q.date("received_from"),
+        received_to=q.date("received_to"), overdue=q.bool("overdue"),
+    )
+
+
+def _new_report(body: schemas.ReportIn, **extra) -> reports.NewReport:
+    return reports.NewReport(
+        kind=body.kind, title=body.title, description=body.description,
+        location=Location(**body.location.model_dump()), reporter=Reporter(**body.reporter.model_dump()),
+        channel=body.channel, occurred_on=body.occurred_on, agency_id=body.agency_id,
+        category_id=body.category_id, anonymous=body.anonymous, confidential=body.confidential, **extra,
+    )
+
+
+def _check_occurred_on(body: schemas.ReportIn, now: dt.datetime) -> None:
+    from ..domain.calendar import to_wib_date
+
+    if body.occurred_on and body.occurred_on > to_wib_date(now):
+        raise InvalidInput("Tanggal kejadian di masa depan", "occurred_on is in the future",
+                           {"occurred_on": "di masa depan / in the future"})
+
+
+def _created(report, code: str) -> dict:
+    return {
+        "tracking_id": report.tracking_id, "access_code": code, "status": report.status.value,
+        "deadlines": dict(report.deadlines), "received_at": report.received_at.isoformat(),
+        "confidential": report.confidential, "anonymous": report.anonymous,
+        "agency_id": report.agency_id,
+    }
+
+
+def _access_code() -> str | None:
+    return (bp.current_request.headers or {}).get("x-access-code")
+
+
+def client_address(request) -> str | None:
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
+
+
+def _public_view(deps, report, now: dt.datetime, as_reporter: bool) -> dict:
+    return views.public_view(report, deps.reports.events(report.tracking_id), deps.directory, deps.regions,
+                             now, as_reporter)
+
+
+def _staff_view(deps, report, who, now: dt.datetime) -> dict:
+    return views.staff_view(report, deps.reports.events(report.tracking_id), who, deps.directory, deps.regions, now)
+
+
+# ---- public intake and tracking ----------------------------------------------------------------
+@bp.route("/reports", methods=["POST"])
+@guarded
+def submit_report():
+    request = bp.current_request
+    data = json_body(request)
+    body = schemas.parse(schemas.ReportIn, data)
+    now = wiring.now()
+    _check_occurred_on(body, now)
+    from ..services import limits
+
+    limits.count_submission(wiring.limiter(), client_address(request), now)
+    create = functools.partial(_create_public_report, body, now)
+    key = (request.headers or {}).get("idempotency-key")
+    if key is None:
+        return json_response(create(), 201)
+    from ..adapters.idempotency import once
+
+    result, replayed = once(key, data, create, bp.current_app.lambda_context)
+    return json_response(result, 201, {"Idempotent-Replayed": "true"} if replayed else None)
+
+
+def _create_public_report(body: schemas.ReportIn, now: dt.datetime) -> dict:
+    report, code = reports.submit_report(wiring.deps(), _new_report(body), now)
+    return _created(report, code)
+
+
+@bp.route("/reports/{tid}", methods=["GET"])
+@guarded
+def track_report(tid):
+    deps, now = wiring.deps(), wiring.now()
+    report, as_reporter = reports.load_for_reporter(deps, tracking_id(tid), _access_code(), now)
+    return _public_view(deps, report, now, as_reporter)
+
+
+@bp.route("/reports/{tid}/replies", methods=["POST"])
+@guarded
+def reply_to_report(tid):
+    body = schemas.parse(schemas.ReplyIn, json_body(bp.current_request))
+    deps, now = wiring.deps(), wiring.now()
+    report = reports.reporter_reply(deps, tracking_id(tid), _access_code(), reports.ReporterReply(**body.model_dump()),
+                                    now)
+    return _public_view(deps, report, now, as_reporter=True)
+
+
+# ---- staff ------------------------------------------------------------------------------------------
+@bp.route("/staff/reports", methods=["POST"])
+@staff
+def record_report(who):
+    body = schemas.parse(schemas.StaffReportIn, json_body(bp.current_request))
+    now = wiring.now()
+    _check_occurred_on(body, now)
+    report, code = reports.submit_report(wiring.deps(), _new_report(body, received_at=body.received_at), now, who)
+    return json_response(_created(report, code), 201)
+
+
+@bp.route("/staff/reports", methods=["GET"])
+@staff
+def list_reports(who):
+    q = Query(bp.current_request.query_params, LIST_PARAMS)
+    deps, now = wiring.deps(), wiring.now()
+    items, cursor = reports.list_reports(deps, who, list_filters(q), q.int("limit", 50, 1, 200), cursor_in(q))
+    return {"items": [views.staff_summary(r, who, deps.directory, now) for r in items], "next_cursor": cursor_out(cursor)}
+
+
+@bp.route("/staff/reports/{tid}", methods=["GET"])
+@staff
+def staff_get_report(who, tid):
+    from ..domain.access import require_scope
+
+    deps = wiring.deps()
+    report = deps.reports.get(tracking_id(tid))
+    require_scope(who, report)
+    return _staff_view(deps, report, who, wiring.now())
+
+
+@bp.route("/staff/reports/{tid}/actions", methods=["POST"])
+@staff
+def staff_report_action(who, tid):
+    body = schemas.parse(None, json_body(bp.current_request), envelope=True)
+    params = body.model_dump(exclude={"action"}, exclude_none=body.action == "correct")
+    deps, now = wiring.deps(), wiring.now()
+    report = reports.staff_action(deps, who, tracking_id(tid), body.action, params, now)
+    return _staff_view(deps, report, who, now)
