@@ -2,8 +2,13 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+
+# Stages that run without real citizens' data may fall back to a known access-code key.
+KEYLESS_STAGES = ("local", "dev", "test")
+DEV_ACCESS_CODE_KEY = "lapor-dev-access-code-key-never-use-in-production"
+MIN_KEY_LENGTH = 32
 
 
 @dataclass(frozen=True)
@@ -22,9 +27,23 @@ class Settings:
     public_origin: str
     ranking_min_reports: int = 10       # reports an agency needs in the period to be ranked
     s3_endpoint_from_env: bool = False  # AWS_ENDPOINT_URL(_S3) set: a local S3 (moto), its URL left to botocore
+    submissions_per_client_per_hour: int = 30
+    access_code_attempts_per_report: int = 10
+    access_code_attempts_per_client: int = 10
+    access_code_key_text: str = field(default="", repr=False)
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
+
+    @property
+    def access_code_key(self) -> bytes:
+        """The HMAC key for access codes (and the idempotency records that carry one). Checked on
+        use, not at start: a stage without it fails where a code is made or read, loudly."""
+        text = self.access_code_key_text or (DEV_ACCESS_CODE_KEY if self.stage in KEYLESS_STAGES else "")
+        if len(text) < MIN_KEY_LENGTH:
+            raise RuntimeError(f"ACCESS_CODE_KEY must be set to at least {MIN_KEY_LENGTH} characters "
+                               f"in stage {self.stage!r}")
+        return text.encode()
 
 
 @lru_cache(maxsize=1)
@@ -48,4 +67,8 @@ def settings() -> Settings:
         public_origin=env.get("PUBLIC_ORIGIN", ""),
         ranking_min_reports=int(env.get("STATISTICS_RANKING_MIN_REPORTS", "10")),
         s3_endpoint_from_env=bool(env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")),
+        submissions_per_client_per_hour=int(env.get("SUBMISSIONS_PER_CLIENT_PER_HOUR", "30")),
+        access_code_attempts_per_report=int(env.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10")),
+        access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
+        access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
     )

@@ -1,5 +1,5 @@
-"""Fixed-window counters in DynamoDB: wrong access codes per report, submissions per client.
-One UpdateItem ADD per hit; items expire by TTL after their window."""
+"""Fixed-window counters in DynamoDB: wrong access codes per report and per client, submissions
+per client. One UpdateItem ADD per hit; items expire by TTL after their window."""
 from __future__ import annotations
 
 import datetime as dt
@@ -26,13 +26,6 @@ def _window_key(purpose: str, subject: str, window: dt.timedelta, now: dt.dateti
 
 
 class DynamoLimiter:
-    def count(self, purpose: str, subject: str, window: dt.timedelta, now: dt.datetime) -> int:
-        key, _ = _window_key(purpose, subject, window, now)
-        try:
-            return int(LimitModel.get(key).hits)
-        except DoesNotExist:
-            return 0
-
     def hit(self, purpose: str, subject: str, window: dt.timedelta, now: dt.datetime) -> int:
         key, ends = _window_key(purpose, subject, window, now)
         item = LimitModel(key)

@@ -1,27 +1,39 @@
 """Abuse limits a government security review asks for: guesses of an access code, and public
-submissions per client. Limits are settings, not code."""
+submissions per client. Limits are settings (config.py), not code."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 
+from ..config import settings
 from ..domain.errors import TooManyAttempts
+from ..domain.ids import access_code_matches, seal_access_code
 
-CODE_ATTEMPTS = int(os.environ.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10"))
-SUBMISSIONS = int(os.environ.get("SUBMISSIONS_PER_CLIENT_PER_HOUR", "30"))
+CODE_ATTEMPTS = settings().access_code_attempts_per_report
+CLIENT_CODE_ATTEMPTS = settings().access_code_attempts_per_client
+SUBMISSIONS = settings().submissions_per_client_per_hour
 HOUR = dt.timedelta(hours=1)
 
 
-def refuse_if_locked(limiter, tracking_id: str, now: dt.datetime) -> None:
-    """After too many wrong codes a report refuses every code for the rest of the hour, so
-    guessing cannot go on until it happens to hit."""
-    if limiter.count("code", tracking_id, HOUR, now) >= CODE_ATTEMPTS:
-        raise TooManyAttempts("Terlalu banyak percobaan kode akses; coba lagi dalam satu jam",
-                              "Too many access code attempts; try again within the hour")
+def seal(code: str) -> str:
+    """What a report stores for a new access code: keyed and salted (domain.ids)."""
+    return seal_access_code(code, settings().access_code_key)
 
 
-def wrong_code(limiter, tracking_id: str, now: dt.datetime) -> None:
-    limiter.hit("code", tracking_id, HOUR, now)
+def check_access_code(limiter, tracking_id: str, stored: str | None, code: str, client: str | None,
+                      now: dt.datetime) -> bool:
+    """True for the right code whatever the counters say, so no stranger can lock a reporter out.
+    A wrong code counts against the report and the client; past either limit it answers 429 (the
+    report's counter stops guessing spread over many clients, the client's one guessing over many
+    reports). An unknown id counts the same, so the answers never tell it from a wrong code."""
+    if access_code_matches(code, stored, settings().access_code_key):
+        return True
+    over = limiter.hit("code", tracking_id, HOUR, now) > CODE_ATTEMPTS
+    if client:
+        over = limiter.hit("code-client", client, HOUR, now) > CLIENT_CODE_ATTEMPTS or over
+    if over:
+        raise TooManyAttempts("Terlalu banyak kode akses salah; coba lagi dalam satu jam",
+                              "Too many wrong access codes; try again within the hour")
+    return False
 
 
 def count_submission(limiter, client: str | None, now: dt.datetime) -> None:

@@ -123,21 +123,23 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
 
 
 def load_for_reporter(deps: Deps, tracking_id: str, access_code: str | None,
-                      now: dt.datetime | None = None) -> tuple[Report, bool]:
-    """The report and whether the caller proved to be its reporter. Unpublished or confidential
-    reports exist only for their reporter: to anyone else they are 404. Wrong codes are counted
-    per report and locked out after a limit."""
-    report = deps.reports.get(tracking_id)
+                      now: dt.datetime | None = None, client: str | None = None) -> tuple[Report, bool]:
+    """The report and whether the caller proved to be its reporter. An unpublished or confidential
+    report exists only for its reporter: to anyone else, a wrong code included, it is the same 404
+    as an id never issued. Wrong codes count per report and per client (`client`: the caller's
+    address) and answer 429 past a limit; the right code always works (limits.check_access_code)."""
     now = now or deps.clock()
-    if access_code is not None:
-        limits.refuse_if_locked(deps.limiter, tracking_id, now)
-    is_reporter = access_code is not None and access_code_matches(access_code, report.access_code_hash)
-    if access_code is not None and not is_reporter:
-        limits.wrong_code(deps.limiter, tracking_id, now)
-        raise Forbidden("Kode akses salah", "Wrong access code")
-    if not is_reporter and not report.is_public:
-        raise NotFound("Laporan tidak ditemukan", "Report not found")
-    return report, is_reporter
+    try:
+        report = deps.reports.get(tracking_id)
+    except NotFound:
+        report = None
+    if access_code:
+        stored = report.access_code_hash if report else None
+        if limits.check_access_code(deps.limiter, tracking_id, stored, access_code, client, now):
+            return report, True
+    elif report is not None and report.is_public:
+        return report, False
+    raise NotFound("Laporan tidak ditemukan, atau kode akses salah", "Report not found, or the access code is wrong")
 
 
 @dataclass
@@ -147,11 +149,12 @@ class ReporterReply:
     rating: int | None = None
 
 
-def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply: ReporterReply, now: dt.datetime) -> Report:
+def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply: ReporterReply, now: dt.datetime,
+                   client: str | None = None) -> Report:
     """One endpoint for the reporter: the report's status says what the reply means."""
     if not access_code:
         raise Forbidden("Kode akses wajib diisi (header X-Access-Code)", "The access code is required (X-Access-Code header)")
-    report, _ = load_for_reporter(deps, tracking_id, access_code, now)
+    report, _ = load_for_reporter(deps, tracking_id, access_code, now, client)
     calc = current_calculator(deps.settings)
     if report.status == Status.AWAITING_REPORTER:
         if reply.accept is None:

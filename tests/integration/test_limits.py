@@ -209,14 +209,16 @@ def test_public_submissions_per_client_are_limited_with_429(api, monkeypatch):
     refused(api.post("/reports", report_body()), 429, code="too_many_attempts")
 
 
-def test_access_code_guesses_are_limited_with_429(api):
+def test_access_code_guesses_are_limited_with_429_but_never_the_right_code(api):
     from chalicelib.services import limits
 
     created = api.submit(confidential=True)
     for _ in range(limits.CODE_ATTEMPTS):
-        api.get(f"/reports/{created['tracking_id']}", headers={"X-Access-Code": "0000000000"})
-    refused(api.get(f"/reports/{created['tracking_id']}", headers={"X-Access-Code": created["access_code"]}), 429,
+        refused(api.get(f"/reports/{created['tracking_id']}", headers={"X-Access-Code": "0000000000"}), 404,
+                code="not_found")
+    refused(api.get(f"/reports/{created['tracking_id']}", headers={"X-Access-Code": "0000000000"}), 429,
             code="too_many_attempts")
+    assert api.get(f"/reports/{created['tracking_id']}", headers={"X-Access-Code": created["access_code"]})[0] == 200
 
 
 # ---- API Gateway throttling and CORS -----------------------------------------------------------------

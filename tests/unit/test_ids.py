@@ -7,7 +7,10 @@ import pytest
 
 from chalicelib.domain.ids import (
     ALPHABET, access_code_matches, hash_access_code, new_access_code, new_tracking_id, normalise_tracking_id,
+    seal_access_code,
 )
+
+KEY = b"k" * 32
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 FORMAT = re.compile(rf"^[{CROCKFORD}]{{4}}-[{CROCKFORD}]{{4}}$")
@@ -70,18 +73,38 @@ def test_an_access_code_is_ten_crockford_symbols_and_differs_each_time():
 
 def test_the_right_access_code_matches_however_it_is_typed():
     code = new_access_code()
-    stored = hash_access_code(code)
-    assert access_code_matches(code, stored)
-    assert access_code_matches(f"  {code.lower()} ", stored)
+    stored = seal_access_code(code, KEY)
+    assert access_code_matches(code, stored, KEY)
+    assert access_code_matches(f"  {code.lower()} ", stored, KEY)
 
 
 def test_a_wrong_or_missing_access_code_does_not_match():
-    stored = hash_access_code("ABCDEFGH12")
-    assert not access_code_matches("ABCDEFGH13", stored)
-    assert not access_code_matches("", stored)
-    assert not access_code_matches(None, stored)
+    stored = seal_access_code("ABCDEFGH12", KEY)
+    assert not access_code_matches("ABCDEFGH13", stored, KEY)
+    assert not access_code_matches("", stored, KEY)
+    assert not access_code_matches(None, stored, KEY)
+    assert not access_code_matches("ABCDEFGH12", None, KEY)  # no such report
 
 
-def test_only_a_hash_of_the_access_code_is_kept():
-    stored = hash_access_code("ABCDEFGH12")
-    assert "ABCDEFGH12" not in stored and re.fullmatch(r"[0-9a-f]{64}", stored)
+def test_a_code_sealed_under_another_key_does_not_match():
+    assert not access_code_matches("ABCDEFGH12", seal_access_code("ABCDEFGH12", b"x" * 32), KEY)
+
+
+def test_a_code_is_stored_keyed_and_salted_so_equal_codes_look_different():
+    first, second = seal_access_code("ABCDEFGH12", KEY), seal_access_code("ABCDEFGH12", KEY)
+    assert first != second
+    for stored in (first, second):
+        assert "ABCDEFGH12" not in stored and re.fullmatch(r"hmac-sha256\$[0-9a-f]{32}\$[0-9a-f]{64}", stored)
+        assert stored.rsplit("$", 1)[1] != hash_access_code("ABCDEFGH12")
+
+
+def test_codes_stored_in_the_first_unsalted_form_still_match():
+    legacy = hash_access_code("ABCDEFGH12")
+    assert re.fullmatch(r"[0-9a-f]{64}", legacy)
+    assert access_code_matches("abcdefgh12", legacy, KEY)
+    assert not access_code_matches("ABCDEFGH13", legacy, KEY)
+
+
+@pytest.mark.parametrize("stored", ["hmac-sha256$zz$00", "hmac-sha256$", "", "x"])
+def test_a_damaged_stored_value_matches_nothing(stored):
+    assert not access_code_matches("ABCDEFGH12", stored, KEY)
