@@ -11,7 +11,7 @@
   retried by the sweep from the row.
 - Message rows are then sent, marked sent, and retried by the sweep with capped backoff for
   RETRY_FOR; a provider's permanent refusal (a bad address) ends a message at once. Both endings
-  are logged as errors (the alarms' metric filters watch those lines).
+  are logged as errors and counted in the NotificationsUndeliverable metric (an alarm in infra/).
 
 Delivery is at least once: a message is sent, then marked sent; a crash between the two sends it
 again on retry. The dedup key makes everything before the send exactly once (one row per
@@ -261,6 +261,13 @@ def _upsert_message(txn: TransactWrite, message: Message, now: dt.datetime) -> N
     txn.update(OutboxModel(message.id), actions=actions)
 
 
+def _count_undeliverable() -> None:
+    from aws_lambda_powertools.metrics import MetricUnit, single_metric
+
+    with single_metric(name="NotificationsUndeliverable", unit=MetricUnit.Count, value=1, namespace="Lapor") as metric:
+        metric.add_dimension(name="service", value="lapor")
+
+
 def _claim(message_id: str, now: dt.datetime) -> OutboxModel | None:
     """The row, leased to this sender, in one conditional write that also returns it (no read
     first); None when it is gone, sent, ended or leased to another sender."""
@@ -299,10 +306,11 @@ def _failed(item: OutboxModel, now: dt.datetime, exc: Exception) -> None:
         item.update(actions=[OutboxModel.status.set(status), OutboxModel.attempts.set(attempts),
                              OutboxModel.pending.remove(), OutboxModel.lease_until.remove(),
                              OutboxModel.last_error.set(error)])
-        # Alarm-worthy: an operator must look (the metric filters in infra/ watch these lines).
+        # Alarm-worthy: an operator must look (the NotificationsUndeliverable alarm in infra/).
         logger.error("notification refused" if permanent else "notification given up",
                      extra={"message_id": item.id, "channel": item.channel, "tracking_id": item.tracking_id,
                             "attempts": attempts, "error": error})
+        _count_undeliverable()
         return
     item.update(actions=[OutboxModel.attempts.set(attempts), OutboxModel.lease_until.remove(),
                          OutboxModel.next_attempt_at.set(iso(now + backoff(attempts))),

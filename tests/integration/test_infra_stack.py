@@ -32,7 +32,8 @@ PARAMETERS = {"SesDomain": "lapor.example.go.id", "PublicOrigin": "https://lapor
 SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI *)"}
 # What moto's CloudFormation skips (with a warning): each type is asserted from the template below.
 CHECKED_IN_THE_TEMPLATE = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
-                           "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription"}
+                           "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription",
+                           "AWS::Lambda::EventInvokeConfig"}
 
 
 @pytest.fixture(scope="module")
@@ -152,7 +153,7 @@ def test_the_stack_creates_every_table_with_its_keys_indexes_protection_and_encr
     reports = dynamodb.describe_table(TableName="lapor-dev-reports")["Table"]
     assert {i["IndexName"] for i in reports["GlobalSecondaryIndexes"]} == {
         "by_status", "by_agency", "by_unit", "by_province", "by_agency_province", "by_regency", "by_next_action",
-        "by_public_update"}
+        "by_public_update", "by_open_due"}
 
 
 def test_the_stack_creates_the_topics_and_the_encrypted_attachments_bucket(stack):
@@ -286,8 +287,31 @@ def test_alarms_watch_errors_throttles_the_sweep_and_the_outbox_backlog(sam):
     assert ("AWS/Lambda", "Throttles", fn("APIHandler")) in watched
     assert ("AWS/Lambda", "Errors", fn("Sweep")) in watched
     assert ("AWS/Lambda", "Invocations", fn("Sweep")) in watched  # a sweep that stopped running
-    assert ("Lapor", "OutboxBacklog", json.dumps([{"Name": "service", "Value": "lapor"}])) in watched
+    ours = json.dumps([{"Name": "service", "Value": "lapor"}])
+    for metric in ("OutboxBacklog", "SweepReportsFailed", "SweepChangesFailed", "NotificationsUndeliverable",
+                   "StatisticsDrift"):
+        assert ("Lapor", metric, ours) in watched, metric
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms)
+
+
+@pytest.mark.parametrize("function,event", [("Sweep", "SweepEvent"), ("MorningDigest", "MorningDigestEvent"),
+                                            ("MonthlyStats", "MonthlyStatsEvent")])
+def test_a_scheduled_run_never_starts_over_the_previous_one(sam, function, event):
+    """One at a time (reserved concurrency 1); a run throttled because the previous one still goes
+    is neither retried by EventBridge nor by Lambda's async queue, but dropped within a minute."""
+    props = sam["Resources"][function]["Properties"]
+    no_overlap = {"MaximumRetryAttempts": 0, "MaximumEventAgeInSeconds": 60}
+    assert props["ReservedConcurrentExecutions"] == 1
+    assert props["EventInvokeConfig"] == no_overlap
+    assert props["Events"][event]["Properties"]["RetryPolicy"] == no_overlap
+    assert props["Events"][event]["Type"] == "Schedule"
+
+
+def test_the_sweep_and_the_digest_have_time_for_their_budget(sam):
+    from chalicelib.services.sweep import STOP_WITH_SECONDS_LEFT
+
+    for function in ("Sweep", "MorningDigest"):
+        assert sam["Resources"][function]["Properties"]["Timeout"] >= 10 * STOP_WITH_SECONDS_LEFT
 
 
 def test_the_sender_domain_the_alarm_mail_and_the_referral_endpoint_come_from_parameters(sam):
