@@ -8,11 +8,12 @@ from __future__ import annotations
 from aws_lambda_powertools import Logger
 from chalice import Chalice, Cron, Rate
 
-from chalicelib.http import in_our_error_shape
+from chalicelib.http import in_our_error_shape, local_server_takes_every_method
 from chalicelib.routes import attachments, docs, officers, open311, policy, reference, reports, statistics, web
 
 app = Chalice(app_name="lapor")
 logger = Logger(service="lapor")
+local_server_takes_every_method()
 
 
 @app.middleware("http")

@@ -71,6 +71,26 @@ def in_our_error_shape(response: Response) -> Response:
                     headers={**(response.headers or {}), **JSON_HEADERS})
 
 
+def local_server_takes_every_method() -> None:
+    """Under `chalice local` only: its HTTP server answers methods it has no handler for (TRACE,
+    CONNECT, ...) with a bare HTML 501 before the app sees them. API Gateway hands them to no
+    method, so the app's 405 (Allow, our error body) is what a client meets in AWS; make the local
+    server pass them through too. Nothing changes in Lambda, where chalice.local is never loaded."""
+    import sys
+
+    local = sys.modules.get("chalice.local")
+    if local is None:
+        return
+    handler = local.ChaliceRequestHandler
+    handler.__getattr__ = _every_method  # http.server looks up do_<METHOD>; the known ones exist already
+
+
+def _every_method(handler, name: str):
+    if name.startswith("do_"):
+        return handler._generic_handle
+    raise AttributeError(name)
+
+
 def json_response(body: Any, status: int = 200, headers: dict | None = None) -> Response:
     return Response(body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
                     headers={**JSON_HEADERS, **(headers or {})})
@@ -151,6 +171,16 @@ def json_body(request) -> Any:
         return json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         raise errors.InvalidInput("JSON tidak valid", "Malformed JSON", {"body": "JSON tidak valid / malformed JSON"}) from None
+
+
+def access_code(request) -> str | None:
+    """The reporter's proof, sent as a header (never in the URL, where logs and referrers keep it)."""
+    return (request.headers or {}).get("x-access-code")
+
+
+def client_address(request) -> str | None:
+    """Who is asking, as API Gateway saw it: the per-client limits' subject."""
+    return ((request.context or {}).get("identity") or {}).get("sourceIp")
 
 
 def tracking_id(raw: str) -> str:

@@ -13,6 +13,8 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .http import PROVINCE_CODE, REGENCY_CODE
+
 REF = "#/components/schemas/{model}"
 JSON = "application/json"
 STAFF = "staff"
@@ -68,6 +70,8 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
                        "next_cursor": {"type": ["string", "null"]}},
     },
     "Object": {"type": "object"},
+    "Open311List": {"type": "array", "items": {"type": "object"},
+                    "description": "GeoReport v2 answers a list (services, service requests, tokens)"},
     "Open311Errors": {
         "type": "array", "minItems": 1,
         "items": {"type": "object", "required": ["code", "description"],
@@ -215,12 +219,23 @@ ID64 = {"type": "string", "maxLength": 64}
 DATE = {"type": "string", "format": "date", "examples": ["2025-01-02"]}
 
 
+REGION_PARAMS = {"province_code": {"type": "string", "pattern": PROVINCE_CODE},
+                 "regency_code": {"type": "string", "pattern": REGENCY_CODE}}
+
+
+def _years() -> dict[str, Any]:
+    from .services.admin import MAX_YEAR, MIN_YEAR
+
+    return {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR}
+
+
 def _enum(values) -> dict[str, Any]:
     return {"type": "string", "enum": sorted(values)}
 
 
 def _list_params() -> tuple[Param, ...]:
     """GET /staff/reports' filters: the names are routes.reports.LIST_PARAMS."""
+    from .routes.reports import CURSOR, LIST_PARAMS
     from .domain.lifecycle import Status
     from .domain.report import CHANNELS, KINDS
 
@@ -228,11 +243,12 @@ def _list_params() -> tuple[Param, ...]:
         "status": _enum(s.value for s in Status), "kind": _enum(KINDS), "channel": _enum(CHANNELS),
         "received_from": DATE, "received_to": DATE, "overdue": _enum(["true", "false"]),
         "limit": {"type": "integer", "minimum": 1, "maximum": 200, "default": 50},
-        "cursor": {"type": "string", "maxLength": 200, "description": "next_cursor of the previous page"},
-        "province_code": {"type": "string", "pattern": r"^\d{2}$"},
-        "regency_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
+        "cursor": {"type": "string", "pattern": CURSOR,
+                   "description": "next_cursor of the previous page: the last report's received time (UTC) and "
+                                  "tracking id; any value of this shape is a position in the newest-first order",
+                   "examples": ["2024-12-20T03:00:00.000000Z_C0P7-RX82"]},
+        **REGION_PARAMS,
     }
-    from .routes.reports import LIST_PARAMS
 
     return tuple(Param(name, known.get(name, ID64)) for name in sorted(LIST_PARAMS))
 
@@ -251,9 +267,7 @@ def _stats_params() -> tuple[Param, ...]:
     from .routes.statistics import STATS_PARAMS
 
     month = {"type": "string", "description": "YYYY-MM (or a date on the month's edge)"}
-    known = {"province_code": {"type": "string", "pattern": r"^\d{2}$"},
-             "regency_code": {"type": "string", "pattern": r"^\d{2}\.\d{2}$"},
-             "from": month, "to": month, "group_by": _enum(GROUP_BYS)}
+    known = {**REGION_PARAMS, "from": month, "to": month, "group_by": _enum(GROUP_BYS)}
     return tuple(Param(n, known.get(n, ID64)) for n in sorted(STATS_PARAMS))
 
 
@@ -266,8 +280,11 @@ def _stats_export_params() -> tuple[Param, ...]:
 def _public_stats_params() -> tuple[Param, ...]:
     from .domain.statistics import GROUP_BYS
 
-    return (Param("province_code", {"type": "string", "pattern": r"^\d{2}$"}),
-            Param("year", {"type": "integer", "minimum": 2000, "maximum": 2100}),
+    from .adapters.regions import regions
+
+    provinces = [p["code"] for p in regions()["provinces"]]
+    return (Param("province_code", {"type": "string", "enum": provinces}, "a province /regions lists"),
+            Param("year", _years()),
             Param("group_by", _enum(GROUP_BYS)))
 
 
@@ -312,6 +329,7 @@ _EXPORT_HEADERS = {
 }
 _XLSX_NOTE = "Excel (format=xlsx) needs `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or */*)."
 _O311 = dict(tag="open311", kind="open311", ok_types=(JSON, "text/xml"), errors=(400, 403, 404))
+_O311_LIST = dict(_O311, ok_schema="Open311List")
 _REPORT_ERRORS = (400, 403, 404, 409, 429)
 
 OPERATIONS: dict[tuple[str, str], Op] = {
@@ -359,8 +377,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                                             ok_headers=_EXPORT_HEADERS, description=_XLSX_NOTE,
                                             ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                                             errors=(400, 404)),
-    ("GET", "/staff/calendar"): Op("Non-working days of a year", STAFF,
-                                   query=(Param("year", {"type": "integer", "minimum": 1, "maximum": 9999}),),
+    ("GET", "/staff/calendar"): Op("Non-working days of a year", STAFF, query=lambda: (Param("year", _years()),),
                                    errors=(400,)),
     ("PUT", "/staff/calendar/{day}"): Op("Add a non-working (or working) day", STAFF, body="CalendarDayIn", errors=(400,)),
     ("DELETE", "/staff/calendar/{day}"): Op("Remove a calendar override", STAFF, errors=(400, 404)),
@@ -381,23 +398,43 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/open311/discovery.json"): Op("Open311 discovery", **{**_O311, "ok_types": (JSON,), "errors": ()}),
     ("GET", "/open311/discovery.xml"): Op("Open311 discovery (XML)", **{**_O311, "ok_types": ("text/xml",), "errors": ()}),
     ("GET", "/open311/v2"): Op("Open311 discovery at the root", **{**_O311, "errors": ()}),
-    ("GET", "/open311/v2/services.json"): Op("Open311 services", **{**_O311, "ok_types": (JSON,), "errors": ()}),
-    ("GET", "/open311/v2/services.xml"): Op("Open311 services (XML)", **{**_O311, "ok_types": ("text/xml",), "errors": ()}),
+    ("GET", "/open311/v2/services.json"): Op("Open311 services", **{**_O311_LIST, "ok_types": (JSON,), "errors": ()}),
+    ("GET", "/open311/v2/services.xml"): Op("Open311 services (XML)", **{**_O311_LIST, "ok_types": ("text/xml",), "errors": ()}),
     ("GET", "/open311/v2/services/{name}"): Op("Open311 service definition ({code}.json|xml)", **_O311),
     ("GET", "/open311/v2/requests.json"): Op("Open311 requests", query=_open311_list_params,
-                                             **{**_O311, "ok_types": (JSON,)}),
-    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form", **{**_O311, "ok_types": (JSON,)}),
+                                             **{**_O311_LIST, "ok_types": (JSON,)}),
+    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form",
+                                              **{**_O311_LIST, "ok_types": (JSON,)}),
     ("GET", "/open311/v2/requests.xml"): Op("Open311 requests (XML)", query=_open311_list_params,
-                                            **{**_O311, "ok_types": ("text/xml",)}),
+                                            **{**_O311_LIST, "ok_types": ("text/xml",)}),
     ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form",
-                                             **{**_O311, "ok_types": ("text/xml",)}),
-    ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE, **_O311),
-    ("GET", "/open311/v2/tokens/{name}"): Op("Open311 token ({token}.json|xml)", query=OPEN311_ONE, **_O311),
+                                             **{**_O311_LIST, "ok_types": ("text/xml",)}),
+    ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE,
+                                               **_O311_LIST),
+    ("GET", "/open311/v2/tokens/{name}"): Op("Open311 token ({token}.json|xml)", query=OPEN311_ONE, **_O311_LIST),
     # the public pages
     ("GET", "/"): Op("The report form (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
     ("GET", "/track"): Op("The tracking page (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
     ("GET", "/static/{name}"): Op("A page asset", "web", query=(Param("v", {"type": "string"}, "content hash"),),
                                   ok_types=("text/css", "text/javascript", "image/svg+xml"), errors=(404,), kind="web"),
+}
+
+# A created report leads to the operations on it (OpenAPI links: clients and the fuzzer's stateful
+# phase follow them). By operationId: `<method>_<view function>`.
+_TID = "$response.body#/tracking_id"
+_AS_REPORTER = {"tid": _TID, "header.X-Access-Code": "$response.body#/access_code"}
+_REPORT_LINKS = {
+    "TrackIt": ("get_track_report", _AS_REPORTER),
+    "ReplyToIt": ("post_reply_to_report", _AS_REPORTER),
+    "AttachToIt": ("post_request_upload", _AS_REPORTER),
+    "ItsAttachments": ("get_public_attachments", _AS_REPORTER),
+    "StaffReadsIt": ("get_staff_get_report", {"tid": _TID}),
+    "StaffActsOnIt": ("post_staff_report_action", {"tid": _TID}),
+    "StaffReadsItsAttachments": ("get_staff_attachments", {"tid": _TID}),
+}
+LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
+    ("POST", "/reports"): _REPORT_LINKS, ("POST", "/staff/reports"): _REPORT_LINKS,
+    ("POST", "/staff/reports/{tid}/actions"): {k: v for k, v in _REPORT_LINKS.items() if k.startswith("Staff")},
 }
 
 PATH_PARAMS: dict[str, dict[str, Any]] = {
@@ -434,7 +471,10 @@ def _parameters(path: str, op: Op) -> list[dict[str, Any]]:
             params.append({"name": name, "in": "path", "required": True, "schema": PATH_PARAMS.get(name, {"type": "string"})})
     query = op.query() if callable(op.query) else op.query
     for p in (*query, *op.headers):
-        item = {"name": p.name, "in": p.where, "required": p.required, "schema": p.schema}
+        schema = p.schema
+        if p.where == "query" and op.kind == "api" and schema.get("type") == "string":
+            schema = {"minLength": 1, **schema}  # http.Query refuses `?name=`; the document says so
+        item = {"name": p.name, "in": p.where, "required": p.required, "schema": schema}
         if p.description:
             item["description"] = p.description
         params.append(item)
@@ -485,6 +525,10 @@ def build(app) -> dict[str, Any]:
             }
             if op.description:
                 operation["description"] = op.description
+            if (method, path) in LINKS:
+                operation["responses"][str(op.ok)]["links"] = {
+                    name: {"operationId": target, "parameters": params}
+                    for name, (target, params) in LINKS[(method, path)].items()}
             if op.body:
                 media = "application/x-www-form-urlencoded" if op.body == "open311-form" else JSON
                 content = {"schema": _model_schema(op.body, components)}

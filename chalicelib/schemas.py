@@ -8,10 +8,11 @@ from typing import Annotated, Literal, Union
 from pydantic import (
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StrictBool,
-    StrictInt,
+    WithJsonSchema,
     ValidationError,
     field_validator,
     model_validator,
@@ -19,6 +20,7 @@ from pydantic import (
 
 from .domain.errors import InvalidInput
 from .domain.report import ARCHIVE_REASONS, CHANNELS
+from .domain.sla import LIMIT_KEYS, MAX_LIMIT
 
 Kind = Literal["complaint", "aspiration", "information_request"]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
@@ -26,6 +28,20 @@ Text = Annotated[str, Field(min_length=1, max_length=5000)]
 
 # Indonesia's bounding box, roughly: a coordinate outside it is a typo or a swapped pair.
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
+
+
+def _whole_number(value):
+    """JSON has one number type: 5 and 5.0 are the same integer (as the document's `integer` says);
+    true, "5" and 5.5 are not."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError("harus bilangan bulat / must be an integer")
+    return value
+
+
+def whole(lo: int | None = None, hi: int | None = None):
+    return Annotated[int, Field(ge=lo, le=hi), BeforeValidator(_whole_number)]
 
 
 class _Body(BaseModel):
@@ -74,10 +90,22 @@ def normalise_phone(value: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# What clients must send, stated in the document: `format: email` (checked by email-validator) and
+# `format: phone` (an Indonesian number as people write it, or E.164; checked by phonenumbers).
+Email = Annotated[str | None, Field(max_length=254, json_schema_extra={"format": "email"})]
+Phone = Annotated[str | None, Field(max_length=32, json_schema_extra={
+    "format": "phone", "examples": ["0812-3456-7890", "+6281234567890", "021-1234567"]})]
+
+
 class ReporterIn(_Body):
+    # One way to reach the reporter at least, as the document states it (the validator below says so too).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [contact], "properties": {contact: {"type": "string", "minLength": 1, "pattern": r"\S"}}}
+        for contact in ("email", "phone")]})
+
     name: Annotated[str, Field(min_length=1, max_length=120)]
-    email: Annotated[str | None, Field(max_length=254)] = None
-    phone: Annotated[str | None, Field(max_length=32)] = None
+    email: Email = None
+    phone: Phone = None
 
     _email = field_validator("email")(lambda cls, v: normalise_email(v))
     _phone = field_validator("phone")(lambda cls, v: normalise_phone(v))
@@ -183,7 +211,7 @@ class ActionEnvelope(BaseModel):
 class ReplyIn(_Body):
     message: Annotated[str | None, Field(max_length=5000)] = None
     accept: StrictBool | None = None
-    rating: Annotated[StrictInt | None, Field(ge=1, le=5)] = None
+    rating: whole(1, 5) | None = None
 
 
 class AssignmentIn(_Body):
@@ -201,8 +229,8 @@ class AssignmentEndIn(_Body):
 class StaffIn(_Body):
     name: Annotated[str, Field(min_length=1, max_length=120)]
     role: Literal["central_admin", "agency_admin", "liaison_officer", "provincial_admin"]
-    email: Annotated[str | None, Field(max_length=254)] = None
-    phone: Annotated[str | None, Field(max_length=32)] = None
+    email: Email = None
+    phone: Phone = None
     agency_id: Id | None = None
     unit_id: Id | None = None
     province_code: Annotated[str | None, Field(pattern=r"^\d{2}$")] = None
@@ -218,7 +246,12 @@ class CalendarOverrideIn(_Body):
 
 
 class SlaOverrideIn(_Body):
-    limits: dict[Annotated[str, Field(max_length=64)], StrictInt] = Field(max_length=20)
+    # Names and ranges are checked by domain.sla.validate_limits (its messages name each stage); the
+    # document states the same rule.
+    limits: Annotated[dict[Annotated[str, Field(max_length=64)], whole()], Field(max_length=len(LIMIT_KEYS)),
+                      WithJsonSchema({
+                          "type": "object", "propertyNames": {"enum": list(LIMIT_KEYS)},
+                          "additionalProperties": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}})]
 
 
 class UploadIn(_Body):
@@ -226,7 +259,7 @@ class UploadIn(_Body):
 
     filename: Annotated[str, Field(min_length=1, max_length=255)]
     content_type: Annotated[str, Field(min_length=1, max_length=100)]
-    size: StrictInt
+    size: whole()
 
 
 class Open311KeyIn(_Body):
