@@ -14,6 +14,7 @@ from ..domain.errors import InvalidInput
 from ..http import Query, guarded, json_response, staff_only
 from ..lazy import lazy_import
 from ..media import XLSX_TYPE
+from ..services import admin
 from .reports import LIST_PARAMS, cursor_in, cursor_out, list_filters
 
 counters = lazy_import("chalicelib.adapters.counters")
@@ -124,7 +125,7 @@ def public_statistics():
     if province is not None and regions.province_name(province) is None:
         raise InvalidInput("Provinsi tidak dikenal", "Unknown province", {"province_code": "tidak dikenal / unknown"})
     now = wiring.now()
-    year = q.int("year", to_wib_date(now).year, 2000, 2100)
+    year = q.int("year", to_wib_date(now).year, admin.MIN_YEAR, admin.MAX_YEAR)
     answer = statistics.public_statistics(counters.DynamoCounters(), wiring.directory(), province, year,
                                           q.str("group_by", stats.GROUP_BYS), now)
     return json_response(answer, headers={"Cache-Control": PUBLIC_CACHE})
