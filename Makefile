@@ -69,9 +69,9 @@ rebuild-stats: $(STAMP)
 package: $(STAMP)
 	$(PY) -m infra.package --stage $(STAGE)
 
-# make deploy STAGE=prod ARTIFACT_BUCKET=bucket PARAMS="SesDomain=... PublicOrigin=https://..."
+# make deploy STAGE=prod ARTIFACT_BUCKET=bucket PARAMS="SesDomain=... PublicOrigin=https://... AccessCodeKey=..."
 deploy: package
-	@if [ -z "$(ARTIFACT_BUCKET)" ] || [ -z "$(PARAMS)" ]; then echo 'usage: make deploy STAGE=prod ARTIFACT_BUCKET=bucket PARAMS="SesDomain=... PublicOrigin=https://..."' >&2; exit 2; fi
+	@if [ -z "$(ARTIFACT_BUCKET)" ] || [ -z "$(PARAMS)" ]; then echo 'usage: make deploy STAGE=prod ARTIFACT_BUCKET=bucket PARAMS="SesDomain=... PublicOrigin=https://... AccessCodeKey=..."' >&2; exit 2; fi
 	aws cloudformation package --region $(REGION) --template-file build/$(STAGE)/sam.json \
 	  --s3-bucket $(ARTIFACT_BUCKET) --s3-prefix lapor-$(STAGE) --use-json --output-template-file build/$(STAGE)/packaged.json
 	aws cloudformation deploy --region $(REGION) --template-file build/$(STAGE)/packaged.json \

@@ -6,7 +6,7 @@ from functools import lru_cache
 from chalice import Blueprint
 
 from chalicelib import wiring
-from chalicelib.http import guarded, json_body, json_response, staff_only, tracking_id
+from chalicelib.http import access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from chalicelib.lazy import lazy_import
 
 attachments = lazy_import("chalicelib.services.attachments")
@@ -20,10 +20,6 @@ def files() -> attachments.Files:
     return attachments.default_files()
 
 
-def _access_code() -> str | None:
-    return (bp.current_request.headers or {}).get("x-access-code")
-
-
 def _attachment_id(raw: str) -> str:
     if len(raw) != 32 or any(ch not in "0123456789abcdef" for ch in raw):
         from chalicelib.domain.errors import NotFound
@@ -35,23 +31,27 @@ def _attachment_id(raw: str) -> str:
 @bp.route("/reports/{tid}/attachments", methods=["POST"])
 @guarded
 def request_upload(tid):
-    body = schemas.parse(schemas.UploadIn, json_body(bp.current_request))
-    answer = attachments.request_upload(wiring.deps(), files(), tracking_id(tid), _access_code(), body.filename,
-                                        body.content_type, body.size, wiring.now())
+    request = bp.current_request
+    body = schemas.parse(schemas.UploadIn, json_body(request))
+    answer = attachments.request_upload(wiring.deps(), files(), tracking_id(tid), access_code(request), body.filename,
+                                        body.content_type, body.size, wiring.now(), client_address(request))
     return json_response(answer, 201)
 
 
 @bp.route("/reports/{tid}/attachments/{aid}/complete", methods=["POST"])
 @guarded
 def complete_upload(tid, aid):
+    request = bp.current_request
     return attachments.complete_upload(wiring.deps(), files(), tracking_id(tid), _attachment_id(aid),
-                                       _access_code(), wiring.now())
+                                       access_code(request), wiring.now(), client_address(request))
 
 
 @bp.route("/reports/{tid}/attachments", methods=["GET"])
 @guarded
 def public_attachments(tid):
-    return {"attachments": attachments.public_list(wiring.deps(), files(), tracking_id(tid), _access_code())}
+    request = bp.current_request
+    return {"attachments": attachments.public_list(wiring.deps(), files(), tracking_id(tid), access_code(request),
+                                                   client_address(request))}
 
 
 @bp.route("/staff/reports/{tid}/attachments", methods=["GET"])

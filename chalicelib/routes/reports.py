@@ -11,7 +11,7 @@ from .. import wiring
 from ..domain.errors import InvalidInput
 from ..domain.lifecycle import Status
 from ..domain.report import CHANNELS, KINDS, Location, Reporter
-from ..http import Query, guarded, json_body, json_response, staff_only, tracking_id
+from ..http import Query, access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from ..lazy import lazy_import
 from ..services import reports, views
 
@@ -79,14 +79,6 @@ def _created(report, code: str) -> dict:
     }
 
 
-def _access_code() -> str | None:
-    return (bp.current_request.headers or {}).get("x-access-code")
-
-
-def client_address(request) -> str | None:
-    return ((request.context or {}).get("identity") or {}).get("sourceIp")
-
-
 def _public_view(deps, report, now: dt.datetime, as_reporter: bool) -> dict:
     return views.public_view(report, deps.reports.events(report.tracking_id), deps.directory, deps.regions,
                              now, as_reporter)
@@ -127,17 +119,20 @@ def _create_public_report(body: schemas.ReportIn, now: dt.datetime) -> dict:
 @guarded
 def track_report(tid):
     deps, now = wiring.deps(), wiring.now()
-    report, as_reporter = reports.load_for_reporter(deps, tracking_id(tid), _access_code(), now)
+    request = bp.current_request
+    report, as_reporter = reports.load_for_reporter(deps, tracking_id(tid), access_code(request), now,
+                                                    client_address(request))
     return _public_view(deps, report, now, as_reporter)
 
 
 @bp.route("/reports/{tid}/replies", methods=["POST"])
 @guarded
 def reply_to_report(tid):
-    body = schemas.parse(schemas.ReplyIn, json_body(bp.current_request))
+    request = bp.current_request
+    body = schemas.parse(schemas.ReplyIn, json_body(request))
     deps, now = wiring.deps(), wiring.now()
-    report = reports.reporter_reply(deps, tracking_id(tid), _access_code(), reports.ReporterReply(**body.model_dump()),
-                                    now)
+    report = reports.reporter_reply(deps, tracking_id(tid), access_code(request),
+                                    reports.ReporterReply(**body.model_dump()), now, client_address(request))
     return _public_view(deps, report, now, as_reporter=True)
 
 

@@ -59,11 +59,11 @@ class Files:
     blobs: Blobs
 
 
-def _reporter_report(deps: Deps, tracking_id: str, access_code: str | None):
+def _reporter_report(deps: Deps, tracking_id: str, access_code: str | None, client: str | None):
     if not access_code:
         raise Forbidden("Kode akses wajib diisi (header X-Access-Code)",
                         "The access code is required (X-Access-Code header)")
-    report, _ = load_for_reporter(deps, tracking_id, access_code)
+    report, _ = load_for_reporter(deps, tracking_id, access_code, client=client)
     if report.status in CLOSED:
         raise InvalidTransition("Laporan sudah ditutup; lampiran tidak dapat ditambahkan",
                                 "The report is closed; attachments can no longer be added")
@@ -71,9 +71,9 @@ def _reporter_report(deps: Deps, tracking_id: str, access_code: str | None):
 
 
 def request_upload(deps: Deps, files: Files, tracking_id: str, access_code: str | None, filename: str,
-                   content_type: str, size: int, now: dt.datetime) -> dict[str, Any]:
+                   content_type: str, size: int, now: dt.datetime, client: str | None = None) -> dict[str, Any]:
     """Reserves a slot and answers a presigned POST for exactly this type and at most 10 MB."""
-    report = _reporter_report(deps, tracking_id, access_code)
+    report = _reporter_report(deps, tracking_id, access_code, client)
     name = check_upload(filename, content_type, size)
     taken = [a for a in files.records.list(report.tracking_id)
              if a.state == STORED or a.created_at + RESERVATION > now]
@@ -92,11 +92,11 @@ def request_upload(deps: Deps, files: Files, tracking_id: str, access_code: str 
 
 
 def complete_upload(deps: Deps, files: Files, tracking_id: str, attachment_id: str, access_code: str | None,
-                    now: dt.datetime) -> dict[str, Any]:
+                    now: dt.datetime, client: str | None = None) -> dict[str, Any]:
     """Keeps the uploaded object only if its bytes are an accepted type within the size limit, and
     keeps them without their metadata; otherwise deletes object and record, so nothing half-saved
     remains."""
-    report = _reporter_report(deps, tracking_id, access_code)
+    report = _reporter_report(deps, tracking_id, access_code, client)
     attachment = files.records.get(report.tracking_id, attachment_id)
     if attachment is None:
         raise NotFound("Lampiran tidak ditemukan", "Attachment not found")
@@ -164,9 +164,10 @@ def stored(files: Files, tracking_id: str, audience: str) -> list[dict[str, Any]
     return [describe(files, a, audience, n) for n, a in enumerate(_kept(files, tracking_id), 1)]
 
 
-def public_list(deps: Deps, files: Files, tracking_id: str, access_code: str | None) -> list[dict[str, Any]]:
+def public_list(deps: Deps, files: Files, tracking_id: str, access_code: str | None,
+                client: str | None = None) -> list[dict[str, Any]]:
     """Same rule as the tracking page: published and not confidential, or the reporter's code."""
-    report, as_reporter = load_for_reporter(deps, tracking_id, access_code)
+    report, as_reporter = load_for_reporter(deps, tracking_id, access_code, client=client)
     return stored(files, report.tracking_id, "reporter" if as_reporter else "public")
 
 

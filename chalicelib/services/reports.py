@@ -8,7 +8,7 @@ from typing import Any, Protocol
 from ..domain.access import require_scope
 from ..domain.calendar import WIB, start_of_day_wib, to_wib_date, utc_iso
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
-from ..domain.ids import access_code_matches, hash_access_code, new_access_code, new_tracking_id
+from ..domain.ids import new_access_code, new_tracking_id
 from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
 from ..domain.query import ListQuery
 from ..domain.report import AgencyRef, Location, Report, Reporter
@@ -107,7 +107,7 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
     for _attempt in range(5):
         code = new_access_code()
         report = Report(
-            tracking_id=new_tracking_id(), access_code_hash=hash_access_code(code), kind=new.kind,
+            tracking_id=new_tracking_id(), access_code_hash=limits.seal(code), kind=new.kind,
             title=new.title, description=new.description, location=new.location, reporter=new.reporter,
             channel=new.channel, received_at=received_at, status=Status.SUBMITTED,
             occurred_on=new.occurred_on, category_id=new.category_id, requested_agency_id=new.agency_id,

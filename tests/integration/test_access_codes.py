@@ -94,10 +94,13 @@ def test_one_client_guessing_across_many_reports_is_stopped(api):
         load(victims[-1], WRONG, "198.51.100.60")  # another client is not affected
 
 
-def test_unknown_ids_fill_the_counters_like_real_ones(api):
+def test_unknown_ids_fill_the_counters_like_real_ones(api, from_address):
     """Otherwise the 429 after ten wrong codes would tell which tracking ids exist."""
     real = api.submit(confidential=True)["tracking_id"]
-    answers = {tid: [track(api, tid, WRONG)[0] for _ in range(limits.CODE_ATTEMPTS + 1)] for tid in (real, UNKNOWN)}
+    answers = {}
+    for tid, address in ((real, "203.0.113.1"), (UNKNOWN, "203.0.113.2")):  # one client each: their own limit
+        from_address(address)
+        answers[tid] = [track(api, tid, WRONG)[0] for _ in range(limits.CODE_ATTEMPTS + 1)]
     assert answers[real] == answers[UNKNOWN] == [404] * limits.CODE_ATTEMPTS + [429]
 
 

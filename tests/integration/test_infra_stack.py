@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 REGION = "ap-southeast-3"
 STACK = "lapor-dev"
 PARAMETERS = {"SesDomain": "lapor.example.go.id", "PublicOrigin": "https://lapor.example.go.id",
-              "AlarmEmail": "ops@lapor.example.go.id"}
+              "AlarmEmail": "ops@lapor.example.go.id", "AccessCodeKey": "k" * 64}
 # Handlers every build must carry, with the schedule EventBridge must give them.
 SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI *)"}
 # What moto's CloudFormation skips (with a warning): each type is asserted from the template below.
@@ -180,6 +180,7 @@ def test_the_functions_get_their_settings_from_the_stack(stack):
         assert env["POWERTOOLS_SERVICE_NAME"] == "lapor"
         assert env["POWERTOOLS_TRACE_DISABLED"] == "true"
         assert env["STAGE"] == "dev"
+        assert env["ACCESS_CODE_KEY"] == PARAMETERS["AccessCodeKey"]
 
 
 def test_eventbridge_runs_the_sweep_every_quarter_hour_and_the_digest_at_seven_wib_on_weekdays(stack):

@@ -156,9 +156,10 @@ def test_every_setting_the_app_reads_is_given_by_the_template_the_runtime_or_the
     read = set(re.findall(r'env\.get\("([A-Z0-9_]+)"', (ROOT / "chalicelib" / "config.py").read_text()))
     from_runtime = {"AWS_REGION", "AWS_DEFAULT_REGION"}
     derived = {"COGNITO_ISSUER", "COGNITO_JWKS_URL"}  # computed from the region and the pool id
+    local_only = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"}  # moto's address in the local stack and tests
     stage_config = set(json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["dev"]
                        .get("environment_variables", {}))
-    assert read - from_runtime - derived - stage_config <= set(ENV), read - set(ENV)
+    assert read - from_runtime - derived - local_only - stage_config <= set(ENV), read - set(ENV)
     assert {k for k in ENV if k.startswith("POWERTOOLS_")} >= {"POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE"}
 
 
