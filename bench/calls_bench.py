@@ -161,7 +161,7 @@ def table(results: dict[str, Counter]) -> str:
 
 def main() -> int:
     os.environ.update({"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench",
-                       "AWS_DEFAULT_REGION": "ap-southeast-3", "TABLE_PREFIX": "lapor-bench-", "STAGE": "bench",
+                       "AWS_DEFAULT_REGION": "ap-southeast-3", "TABLE_PREFIX": "lapor-bench-", "STAGE": "bench", "ACCESS_CODE_KEY": "bench-access-code-key-" * 2,
                        "POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_TRACE_DISABLED": "1",
                        "POWERTOOLS_SERVICE_NAME": "lapor", "POWERTOOLS_METRICS_NAMESPACE": "Lapor"})
     for name in list(os.environ):
