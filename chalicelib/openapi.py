@@ -13,6 +13,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from .domain.lifecycle import STAFF_ACTIONS
 from .http import PROVINCE_CODE, REGENCY_CODE
 
 REF = "#/components/schemas/{model}"
@@ -56,7 +57,32 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "tracking_id": {"type": "string"}, "status": {"type": "string"}, "version": {"type": "integer"},
             "reporter": {"$ref": REF.format(model="ReporterView")},
             "history": {"type": "array", "items": {"type": "object"}}, "deadlines": _DEADLINES,
+            "allowed_actions": {
+                "type": "array", "items": {"type": "string", "enum": sorted(a.value for a in STAFF_ACTIONS)},
+                "description": "The actions the caller may send now (lifecycle table, role, scope and the "
+                               "report's own rules: domain/worklist.allowed_actions); any other is refused"},
+            "archive_reasons": {"type": "array", "items": {"type": "string"},
+                                "description": "the reasons the caller may archive with (empty unless archive is allowed)"},
+            "stage_clocks": {"type": "array", "items": {"$ref": REF.format(model="StageClock")}},
+            "next_due": {"oneOf": [{"$ref": REF.format(model="NextDue")}, {"type": "null"}]},
         },
+    },
+    "StageClock": {
+        "type": "object", "required": ["stage", "due", "open"],
+        "description": "A deadline: whether its clock runs now and its working days left or late "
+                       "(the platform's calendar), or when it was met and whether on time",
+        "properties": {"stage": {"type": "string"}, "due": {"type": "string", "format": "date"},
+                       "open": {"type": "boolean"}, "done_at": {"type": ["string", "null"]},
+                       "met_on_time": {"type": ["boolean", "null"]},
+                       "working_days_left": {"type": ["integer", "null"], "minimum": 0},
+                       "late_working_days": {"type": ["integer", "null"], "minimum": 0}},
+    },
+    "NextDue": {
+        "type": "object", "required": ["stage", "due", "working_days_left", "late_working_days"],
+        "description": "The nearest open deadline of the officer's stages (0 left: due today)",
+        "properties": {"stage": {"type": "string"}, "due": {"type": "string", "format": "date"},
+                       "working_days_left": {"type": "integer", "minimum": 0},
+                       "late_working_days": {"type": "integer", "minimum": 0}},
     },
     "ReporterView": {
         "type": "object", "required": ["name", "email", "phone"],
@@ -66,7 +92,9 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "StaffReportList": {
         "type": "object", "required": ["items", "next_cursor"],
-        "properties": {"items": {"type": "array", "items": {"type": "object", "required": ["tracking_id", "reporter"]}},
+        "properties": {"items": {"type": "array", "items": {
+            "type": "object", "required": ["tracking_id", "reporter"],
+            "properties": {"next_due": {"oneOf": [{"$ref": REF.format(model="NextDue")}, {"type": "null"}]}}}},
                        "next_cursor": {"type": ["string", "null"]}},
     },
     "Object": {"type": "object"},

@@ -14,6 +14,7 @@ from ..domain.report import CHANNELS, KINDS, Location, Reporter
 from ..http import Query, access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from ..lazy import lazy_import
 from ..services import reports, views
+from ..services.calendar import current_calendar
 
 schemas = lazy_import("chalicelib.schemas")
 store = lazy_import("chalicelib.adapters.store")
@@ -85,7 +86,8 @@ def _public_view(deps, report, now: dt.datetime, as_reporter: bool) -> dict:
 
 
 def _staff_view(deps, report, who, now: dt.datetime) -> dict:
-    return views.staff_view(report, deps.reports.events(report.tracking_id), who, deps.directory, deps.regions, now)
+    return views.staff_view(report, deps.reports.events(report.tracking_id), who, deps.directory, deps.regions, now,
+                            current_calendar(deps.settings))
 
 
 # ---- public intake and tracking ----------------------------------------------------------------
@@ -153,7 +155,9 @@ def list_reports(who):
     q = Query(bp.current_request.query_params, LIST_PARAMS)
     deps, now = wiring.deps(), wiring.now()
     items, cursor = reports.list_reports(deps, who, list_filters(q), q.int("limit", 50, 1, 200), cursor_in(q))
-    return {"items": [views.staff_summary(r, who, deps.directory, now) for r in items], "next_cursor": cursor_out(cursor)}
+    calendar = current_calendar(deps.settings)
+    return {"items": [views.staff_summary(r, who, deps.directory, now, calendar) for r in items],
+            "next_cursor": cursor_out(cursor)}
 
 
 @bp.route("/staff/reports/{tid}", methods=["GET"])

@@ -5,9 +5,11 @@ import datetime as dt
 from typing import Any
 
 from ..domain.access import sees_reporter_identity
+from ..domain.calendar import WorkingCalendar, to_wib_date
 from ..domain.lifecycle import STATUS_LABELS, Status
 from ..domain.report import Event, Report, Visibility
 from ..domain.roles import Principal
+from ..domain.worklist import allowed_actions, archive_reasons, next_due, stage_clocks
 
 ANONYMOUS_NAME = "Anonim"
 
@@ -94,8 +96,10 @@ def reporter_identity(principal: Principal, report: Report) -> dict[str, Any]:
     return {"name": ANONYMOUS_NAME, "email": None, "phone": None}
 
 
-def staff_summary(report: Report, principal: Principal, directory, now: dt.datetime) -> dict[str, Any]:
-    """A list row: enough to triage, nothing that needs a second read."""
+def staff_summary(report: Report, principal: Principal, directory, now: dt.datetime,
+                  calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+    """A list row: enough to triage, nothing that needs a second read. With the calendar in
+    force, `next_due` is the officer's nearest open deadline in working days (what a queue sorts on)."""
     return {
         "tracking_id": report.tracking_id,
         "status": report.status.value,
@@ -113,11 +117,15 @@ def staff_summary(report: Report, principal: Principal, directory, now: dt.datet
         "anonymous": report.anonymous,
         "confidential": report.confidential,
         "reporter": reporter_identity(principal, report),
+        "next_due": next_due(report, calendar, to_wib_date(now)) if calendar else None,
     }
 
 
 def staff_view(report: Report, events: list[Event], principal: Principal, directory, regions,
-               now: dt.datetime) -> dict[str, Any]:
+               now: dt.datetime, calendar: WorkingCalendar | None = None) -> dict[str, Any]:
+    """The full record, with what the caller may do now (the domain's answer, so no door
+    re-derives the lifecycle) and each deadline's working days left or whether it was met."""
+    allowed = allowed_actions(principal, report)
     return {
         **_common(report, directory, regions, now),
         "channel": report.channel,
@@ -135,6 +143,10 @@ def staff_view(report: Report, events: list[Event], principal: Principal, direct
         "completed_at": _iso(report.completed_at),
         "created_by": report.created_by,
         "version": report.version,
+        "allowed_actions": allowed,
+        "archive_reasons": list(archive_reasons(principal)) if "archive" in allowed else [],
+        "stage_clocks": stage_clocks(report, calendar, to_wib_date(now)) if calendar else [],
+        "next_due": next_due(report, calendar, to_wib_date(now)) if calendar else None,
         "history": [
             {
                 "at": _iso(e.at), "actor": e.actor, "role": e.role, "action": e.action,
