@@ -431,8 +431,8 @@ def _filter(q: ListQuery, index_attr: str, extra):
         cond = _and(cond, (ReportModel.province_code == q.province) | (ReportModel.agency_province_code == q.province))
     if q.overdue is not None:
         cond = _and(cond, ReportModel.overdue == q.overdue)
-    if q.published_only:
-        cond = _and(cond, (ReportModel.published == True) & (ReportModel.confidential == False))  # noqa: E712
+    if q.published_only:  # Report.is_public, as to_model stored it (the one rule, not written again here)
+        cond = _and(cond, ReportModel.public_bucket == PUBLIC_BUCKET)
     return cond
 
 
