@@ -75,16 +75,35 @@ def _date(day: dt.date | str | None) -> str:
     return day.strftime("%d-%m-%Y")
 
 
+def _origin() -> str:
+    return settings().public_origin or "https://lapor.example.go.id"
+
+
 def track_url(report: Report) -> str:
-    origin = settings().public_origin or "https://lapor.example.go.id"
-    return f"{origin}/track?id={report.tracking_id}"
+    return f"{_origin()}/track?id={report.tracking_id}"
+
+
+def console_url(tracking_id: str) -> str:
+    """The report's page in the staff console (the page keeps it through sign-in)."""
+    return f"{_origin()}/console#/reports/{tracking_id}"
+
+
+def console_short_url(tracking_id: str) -> str:
+    """The same page in fewer characters, for SMS: the console turns ?r= into its report route."""
+    return f"{_origin()}/console?r={tracking_id}"
+
+
+def console_queue_url(within_working_days: int | None = None) -> str:
+    """The caller's queue; `within` keeps what is due within that many working days or late."""
+    return f"{_origin()}/console#/queue" + (f"?within={within_working_days}" if within_working_days is not None else "")
 
 
 def _base_values(report: Report, directory) -> dict[str, Any]:
     agency = directory.agency(report.agency_id) if report.agency_id else None
     return {"tracking_id": report.tracking_id, "title": report.title, "agency": agency.name if agency else "-",
             "track_url": track_url(report), "message": "", "due": "-", "name": "", "unit": "-",
-            "stage_id": "", "stage_en": "", "days_left": ""}
+            "stage_id": "", "stage_en": "", "days_left": "",
+            "console_url": console_url(report.tracking_id), "console_short": console_short_url(report.tracking_id)}
 
 
 def _to_person(person: StaffMember, key: str, name: str, values: dict, tracking_id: str | None) -> list[Message]:

@@ -17,12 +17,14 @@ from ..domain.errors import Conflict
 from ..domain.messages import Message
 from ..domain.report import Report
 from .calendar import current_calculator, current_calendar
-from .notifications import _date, _to_person, stage_holders
+from .notifications import _date, _to_person, console_queue_url, console_url, stage_holders
 
 logger = Logger(child=True)
 
 TimeLeft = Callable[[], float]  # seconds left in this run
 STOP_WITH_SECONDS_LEFT = 30.0  # what one more report, the retries and the metrics may still need
+# What the morning digest lists: due within this many working days, or late.
+DIGEST_WORKING_DAYS = 2
 
 
 def _unlimited() -> float:
@@ -98,7 +100,7 @@ def morning_digest(deps, now: dt.datetime, time_left: TimeLeft = _unlimited) -> 
     day = to_wib_date(now)
     if not calendar.is_working_day(day):
         return {"skipped": f"{day.isoformat()} is not a working day", "sent": 0}
-    horizon = calendar.add_working_days(day, 2)
+    horizon = calendar.add_working_days(day, DIGEST_WORKING_DAYS)
     work: dict[str, tuple[Any, dict[str, Report]]] = {}
     for report in deps.reports.due_by(horizon):
         for person in stage_holders(deps.directory, report, day):
@@ -109,10 +111,12 @@ def morning_digest(deps, now: dt.datetime, time_left: TimeLeft = _unlimited) -> 
             break  # the rows written so far are sent below; a rerun writes only the missing ones
         lines = [f"- {r.tracking_id} {r.title[:60]} ({r.status.value}, "
                  f"{', '.join(f'{s} {_date(r.deadline(s))}' for s in r.open_officer_stages())})"
-                 + (" TERLAMBAT/OVERDUE" if r.is_overdue(now) else "") for r in reports.values()]
+                 + (" TERLAMBAT/OVERDUE" if r.is_overdue(now) else "") + f"\n  {console_url(r.tracking_id)}"
+                 for r in reports.values()]
         values = {"count": len(reports), "date": _date(day), "items": "\n".join(lines),
                   "items_html": "", "tracking_id": "", "title": "", "agency": "", "track_url": "", "message": "",
-                  "due": "", "unit": "", "stage_id": "", "stage_en": "", "days_left": ""}
+                  "due": "", "unit": "", "stage_id": "", "stage_en": "", "days_left": "",
+                  "queue_url": console_queue_url(DIGEST_WORKING_DAYS)}
         for message in _to_person(person, f"digest|{day.isoformat()}", "officer_digest", values, None):
             if deps.outbox.put_alone(_with_html_items(message, reports.values(), now), now):
                 ids.append(message.id)
@@ -125,7 +129,8 @@ def _with_html_items(message: Message, reports, now) -> Message:
         return message
     import html as html_lib
 
-    items = "".join(f"<li>{html_lib.escape(r.tracking_id)} — {html_lib.escape(r.title[:80])}"
+    items = "".join(f"<li><a href=\"{html_lib.escape(console_url(r.tracking_id))}\">{html_lib.escape(r.tracking_id)}</a>"
+                    f" — {html_lib.escape(r.title[:80])}"
                     f"{' <strong>TERLAMBAT</strong>' if r.is_overdue(now) else ''}</li>" for r in reports)
     return Message(message.dedup_key, message.channel, message.recipient, message.text,
                    message.tracking_id, message.subject, message.html.replace("<ul></ul>", f"<ul>{items}</ul>"))

@@ -11,8 +11,13 @@ LONGEST = {
     "due": "31-12-2024", "name": "Nama Yang Sangat Panjang Sekali", "unit": "Dinas Sumber Daya Air",
     "stage_id": "tanggapan pertama", "stage_en": "first response", "days_left": "2 hari lagi / in 2 days",
     "count": 999, "date": "30-12-2024", "items": "- A", "items_html": "<li>A</li>",
+    "console_url": "https://lapor.sumutprov.go.id/console#/reports/WXYZ-7890",
+    "console_short": "https://lapor.sumutprov.go.id/console?r=WXYZ-7890",
+    "queue_url": "https://lapor.sumutprov.go.id/console#/queue?within=2",
 }
+
 NAMES = sorted(p.stem for p in TEMPLATES.glob("*.txt"))
+OFFICER_NAMES = [n for n in NAMES if n.startswith("officer_")]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -34,3 +39,64 @@ def test_email_has_subject_text_and_escaped_html_in_both_languages(name):
 def test_reminder_sms_carries_the_date_due():
     assert "31-12-2024" in render("officer_reminder", LONGEST)["sms"]
     assert "31-12-2024" in render("reporter_dispatched", LONGEST)["sms"]
+
+
+@pytest.mark.parametrize("name", [n for n in OFFICER_NAMES if n != "officer_digest"])
+def test_every_staff_message_links_to_its_report_in_the_console(name):
+    rendered = render(name, LONGEST)
+    assert LONGEST["console_url"] in rendered["text"]
+    assert f'href="{LONGEST["console_url"]}"' in rendered["html"]
+    assert rendered["sms"].endswith(LONGEST["console_short"])  # whole, never cut by the 160 limit
+
+
+def test_the_digest_links_to_the_filtered_queue_in_every_channel():
+    rendered = render("officer_digest", LONGEST)
+    assert LONGEST["queue_url"] in rendered["text"] and LONGEST["queue_url"] in rendered["sms"]
+    assert f'href="{LONGEST["queue_url"]}"' in rendered["html"]
+
+
+@pytest.fixture
+def origin(monkeypatch):
+    from chalicelib.config import settings
+
+    monkeypatch.setenv("PUBLIC_ORIGIN", "https://lapor.medan.go.id/api")
+    settings.cache_clear()
+    yield "https://lapor.medan.go.id/api"
+    settings.cache_clear()
+
+
+def test_console_links_come_from_the_configured_public_origin(origin):
+    from chalicelib.services import notifications
+
+    assert notifications.console_url("C0P7-RX82") == f"{origin}/console#/reports/C0P7-RX82"
+    assert notifications.console_short_url("C0P7-RX82") == f"{origin}/console?r=C0P7-RX82"
+    assert notifications.console_queue_url(2) == f"{origin}/console#/queue?within=2"
+
+
+def test_a_reminder_built_for_a_report_carries_its_console_links(origin):
+    import datetime as dt
+
+    from chalicelib.domain.report import Notice
+    from chalicelib.domain.roles import Role
+    from chalicelib.domain.staff import StaffMember
+    from chalicelib.services.notifications import messages_for_notice
+
+    from .builders import MEDAN, started, wib
+
+    report = started(agency=MEDAN)
+    officer = StaffMember(username="admin.medan", name="Admin Medan", role=Role.AGENCY_ADMIN.value,
+                          email="admin@medan.go.id", phone="+6281200000001", agency_id=MEDAN.id)
+
+    class Directory:
+        def agency(self, agency_id):
+            return MEDAN
+
+        def staff_with_role(self, role, scope):
+            return [officer] if role == "agency_admin" else []
+
+    due = report.deadline("agency_review")
+    messages = messages_for_notice(Directory(), report, Notice("breach", "agency_review", due, "k"), wib(2024, 12, 9))
+    by_channel = {m.channel: m for m in messages}
+    assert f"{origin}/console#/reports/{report.tracking_id}" in by_channel["email"].text
+    assert by_channel["sms"].text.endswith(f"{origin}/console?r={report.tracking_id}")
+    assert len(by_channel["sms"].text) <= 160
