@@ -198,6 +198,8 @@ class Report:
             self._record(principal, Action.SUBMIT, Status.DISPATCHED, now, channel=self.channel,
                          agency_id=agency.id)
             self._start_agency_clocks(clock, calc)
+            # An admin typing in what arrived by phone, letter or WhatsApp has verified it.
+            self.published = principal.role in (Role.CENTRAL_ADMIN, Role.AGENCY_ADMIN)
         else:
             self._record(principal, Action.SUBMIT, Status.SUBMITTED, now, channel=self.channel)
             self._set_deadline("verification", calc.due(to_wib_date(clock), "verification", None, self.category_id), calc)

@@ -52,6 +52,11 @@ class Export:
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def _looks_like_formula(text: str) -> bool:
+    """A lone trigger ("-", the exports' own "none") computes nothing and stays as it is."""
+    return len(text) > 1 and text.startswith(FORMULA_TRIGGERS)
+
+
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
@@ -72,7 +77,7 @@ def _csv_cell(value: Any) -> Any:
     if _is_number(value):
         return value
     text = _text(value)
-    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+    return "'" + text if _looks_like_formula(text) else text
 
 
 def write_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
@@ -99,7 +104,7 @@ def _xlsx_cells(sheet, values: Sequence[Any]) -> list[Any]:
         text = ILLEGAL_CHARACTERS_RE.sub("", _text(value))  # XML cannot carry them: dropped, not a 500
         cell = WriteOnlyCell(sheet, text)
         cell.data_type = "s"
-        if text.startswith(FORMULA_TRIGGERS):
+        if _looks_like_formula(text):
             cell.quotePrefix = True
         cells.append(cell)
     return cells

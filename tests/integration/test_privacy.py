@@ -201,4 +201,4 @@ def test_access_codes_are_compared_in_constant_time_and_stored_hashed(api):
 
     stored = json.dumps(ReportModel.get(created["tracking_id"]).body.as_dict())
     assert created["access_code"] not in stored
-    assert re.search(r'"access_code_hash": "[0-9a-f]{64}"', stored)
+    assert re.search(r'"access_code_hash": "hmac-sha256\$[0-9a-f]{32}\$[0-9a-f]{64}"', stored)  # keyed and salted

@@ -79,3 +79,9 @@ def test_numbers_flags_and_moments_the_export_computed_stay_typed():
 def test_characters_xml_cannot_carry_are_dropped_rather_than_failing_the_export():
     cells = sheet_cells(write_xlsx("Laporan", ["name"], [["Dinas\x0b Perhubungan\x00"]]))
     assert next(c for c in cells if c["ref"] == "A2")["text"] == "Dinas Perhubungan"
+
+
+def test_a_lone_dash_the_exports_none_stays_as_it_is():
+    """"-" marks "no agency / unit / category" in every export; alone it computes nothing."""
+    assert list(csv.reader(io.StringIO(write_csv(["agency"], [["-"], ["-1+2"]])))) == [
+        ["agency"], ["-"], ["'-1+2"]]

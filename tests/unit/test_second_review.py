@@ -10,7 +10,7 @@ from chalicelib.domain.lifecycle import Status as S
 from chalicelib.domain.report import Report
 from chalicelib.domain.roles import REPORTER
 
-from .builders import AGENCY, CENTRAL, LIAISON, MEDAN, act, calculator, report_in, saved, started, wib
+from .builders import AGENCY, CENTRAL, LIAISON, MEDAN, act, calculator, new_report, report_in, saved, started, wib
 
 CALC = calculator()
 
@@ -131,6 +131,13 @@ def test_a_report_addressed_to_an_agency_is_published_when_the_agency_assigns_it
     assert not report.is_public
     act(report, AGENCY, A.ASSIGN, wib(2024, 12, 3), unit=MEDAN.units[0])
     assert report.is_public
+
+
+def test_a_report_an_admin_typed_in_for_an_agency_is_verified_and_published():
+    for admin in (CENTRAL, AGENCY):
+        report = new_report(requested_agency_id=MEDAN.id)
+        report.start(admin, wib(2024, 12, 2), CALC, MEDAN)
+        assert report.status == S.DISPATCHED and report.is_public
 
 
 @pytest.mark.parametrize("reason", ["spam", "out_of_scope"])
