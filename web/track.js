@@ -79,7 +79,8 @@
     return L.api(path, { headers: codeHeaders() }).then(function (result) {
       if (!result.ok) {
         $("report").hidden = true;
-        if (result.status === 403) {
+        // A wrong code answers the same 404 as an unknown number (nothing tells one from the other).
+        if (current.code && (result.status === 404 || result.status === 429)) {
           lookupErrors.add("access_code", function () { return L.messageOf(result); });
           lookupErrors.render();
           $("code").focus();

@@ -248,7 +248,7 @@ def test_a_confidential_report_needs_its_access_code_on_the_tracking_page(page, 
     assert "kode akses" in page.inner_text("#lookup-error")
     page.fill("#code", "ABCDEFGHJK")
     page.click("#lookup-submit")
-    page.wait_for_selector("#code-error:has-text('Kode akses salah')")
+    page.wait_for_selector("#code-error:has-text('kode akses salah')")  # the same 404 as an unknown number
     page.fill("#code", created["access_code"])
     page.click("#lookup-submit")
     page.wait_for_selector("#report:not([hidden])")
