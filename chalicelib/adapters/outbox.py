@@ -7,8 +7,9 @@
   provincial counter items that every change in the month shares.
 - Right after the commit the change is applied: counter ADDs and message rows, in transactions of
   at most 100 items, each also moving the change row's `applied` marker under a condition, so a
-  part is applied exactly once however often (or however concurrently) it is tried. What fails is
-  retried by the sweep from the row.
+  part is applied exactly once however often (or however concurrently) it is tried. A message row
+  is written only if its dedup key has none: one row per occurrence, whoever wrote it first. What
+  fails is retried by the sweep from the row.
 - Message rows are then sent, marked sent, and retried by the sweep with capped backoff for
   RETRY_FOR; a provider's permanent refusal (a bad address) ends a message at once. Both endings
   are logged as errors and counted in the NotificationsUndeliverable metric (an alarm in infra/).
@@ -34,7 +35,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.messages import Change, Message
-from .dynamo import condition_failed, index, iso, meta, transaction_conflict
+from .dynamo import CONDITION_FAILED, cancellation_codes, condition_failed, index, iso, meta, transaction_conflict
 
 logger = Logger(child=True)
 
@@ -157,25 +158,36 @@ class DynamoOutbox:
         return self.deliver([m.id for m in change.messages], now)
 
     def _apply_part(self, change_id: str, number: int, total: int, effects: list[Effect], now: dt.datetime) -> None:
+        """One transaction: the part's message rows (puts, each only if its dedup key has no row
+        yet), the change row's marker and the counter ADDs. A message row that exists already was
+        written by an earlier try: it is left as it is and the part tried again without it."""
         marker = [ChangeModel.applied.set(number + 1)]
         if number + 1 == total:
             marker += [ChangeModel.pending.remove(), ChangeModel.expires_at.set(now + APPLIED_RETENTION)]
-        for attempt in range(CONFLICT_RETRIES):
+        messages = [e[1] for e in effects if e[0] == "message"]
+        counts = [e[1:] for e in effects if e[0] == "count"]
+        conflicts = 0
+        while True:
             try:
                 with TransactWrite(connection=ChangeModel._get_connection().connection) as txn:
+                    for message in messages:  # puts go first in the request, in this order
+                        txn.save(_row(message, now), condition=OutboxModel.id.does_not_exist())
                     txn.update(ChangeModel(change_id), actions=marker, condition=ChangeModel.applied == number)
-                    for effect in effects:
-                        if effect[0] == "count":
-                            self.count(txn, *effect[1:])
-                        else:
-                            _upsert_message(txn, effect[1], now)
+                    for count in counts:
+                        self.count(txn, *count)
                 return
             except TransactWriteError as exc:
-                if condition_failed(exc):
+                codes = cancellation_codes(exc)
+                if codes[len(messages):len(messages) + 1] == [CONDITION_FAILED]:
                     return  # applied already (by the writer or another sweep): exactly once
-                if not transaction_conflict(exc) or attempt + 1 == CONFLICT_RETRIES:
+                written = {i for i, code in enumerate(codes[:len(messages)]) if code == CONDITION_FAILED}
+                if written:
+                    messages = [m for i, m in enumerate(messages) if i not in written]
+                    continue
+                conflicts += 1
+                if not transaction_conflict(exc) or conflicts == CONFLICT_RETRIES:
                     raise
-                time.sleep(random.uniform(0.02, 0.1) * 2 ** attempt)  # busy counter items: jitter, again
+                time.sleep(random.uniform(0.02, 0.1) * 2 ** conflicts)  # busy counter items: jitter, again
 
     def pending_changes(self, now: dt.datetime, limit: int = 200) -> Iterator[ChangeModel]:
         return ChangeModel.by_pending.query(CHANGE_PENDING, ChangeModel.next_attempt_at <= iso(now), limit=limit)
@@ -246,19 +258,6 @@ def _row(message: Message, now: dt.datetime) -> OutboxModel:
         subject=message.subject, text=message.text, html=message.html, tracking_id=message.tracking_id,
         status=PENDING, attempts=0, created_at=iso(now), next_attempt_at=iso(now + GRACE), pending=PENDING,
     )
-
-
-def _upsert_message(txn: TransactWrite, message: Message, now: dt.datetime) -> None:
-    """Creates the message row unless its dedup key has one already (sent or not): a second
-    write of the same occurrence changes nothing, and never cancels the transaction."""
-    row = _row(message, now)
-    actions = []
-    for name, attr in OutboxModel.get_attributes().items():
-        value = getattr(row, name)
-        if attr.is_hash_key or value is None:
-            continue
-        actions.append(attr.set(attr | value))
-    txn.update(OutboxModel(message.id), actions=actions)
 
 
 def _count_undeliverable() -> None:

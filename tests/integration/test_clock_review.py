@@ -224,3 +224,26 @@ def test_the_digest_reads_only_open_reports_due_soon(api, platform):
         client.meta.events.unregister("after-call.dynamodb.Query", count)
     assert result["people"] >= 1
     assert open_tid in read and closed not in read  # awaiting the reporter: no officer's work
+
+
+# ---- the outbox of changes ----------------------------------------------------------------------------
+def test_a_change_applies_once_and_never_rewrites_a_message_that_exists(api, platform):
+    """A message whose dedup key has a row already (sent) is left as it is; the rest of the part,
+    counters included, is applied; applying again changes nothing."""
+    from chalicelib.adapters.counters import CounterModel
+    from chalicelib.adapters.outbox import change_row
+    from chalicelib.domain.messages import Change, Message
+
+    outbox, now = wiring.outbox(), platform.clock()
+    old = Message("demo|old|email", "email", "old@example.id", "lama")
+    new = Message("demo|new|email", "email", "new@example.id", "baru")
+    assert outbox.put_alone(old, now) and outbox.deliver([old.id], now)["sent"] == 1
+    change = Change("DEMO-0001", 1, {("all", "total#2024-12#"): {"received": 1}}, [old, new])
+    change_row(change, now).save()
+    outbox.apply(change, now)
+    outbox.apply(change, now)
+    rows = {m.id: m for m in OutboxModel.scan() if m.dedup_key}
+    assert (rows[old.id].status, rows[old.id].pending) == ("sent", None)
+    assert rows[new.id].status == "sent"
+    assert int(CounterModel.get("all", "total#2024-12#").received) == 1
+    assert ChangeModel.get(change.id).pending is None
