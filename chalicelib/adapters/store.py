@@ -6,7 +6,7 @@ TransactWriteItems; nothing on a request path scans.
 """
 from __future__ import annotations
 
-import base64
+import re
 import datetime as dt
 import json
 import copy
@@ -32,7 +32,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import Status
 from ..domain.messages import Change
-from ..domain.query import ListQuery
+from ..domain.query import CURSOR_PATTERN, ListQuery
 from ..domain.staff import Assignment, StaffMember
 from .dynamo import condition_failed, from_iso, index, iso, meta, transaction_conflict
 from .outbox import ChangeModel, change_row
@@ -436,18 +436,18 @@ def _filter(q: ListQuery, index_attr: str, extra):
     return cond
 
 
+_KEY_SPELLING, _CURSOR_SPELLING = "+00:00#", "Z_"  # received_key's UTC offset and separator, URL-safe
+
+
 def encode_cursor(key: str) -> str:
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+    """The published cursor (domain.query.CURSOR_PATTERN) of a `received_key`."""
+    return key.replace(_KEY_SPELLING, _CURSOR_SPELLING)
 
 
 def decode_cursor(cursor: str) -> str:
-    try:
-        key = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
-    except (ValueError, UnicodeDecodeError):
-        key = ""
-    if "#" not in key or len(key) > 100:
+    if not re.fullmatch(CURSOR_PATTERN, cursor):
         raise InvalidInput("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
-    return key
+    return cursor.replace(_CURSOR_SPELLING, _KEY_SPELLING)
 
 
 def _run_list(q: ListQuery, limit: int, cursor: str | None) -> Page:

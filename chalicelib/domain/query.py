@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# A page's position in a newest-first list, as /openapi.json states it: the last report's received
+# time (UTC) and tracking id, `2024-12-20T01:00:00.000000Z_C0P7-RX82`, URL-safe. Any value of that
+# shape is a position, so none is refused for what it holds.
+CURSOR_PATTERN = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+
 
 @dataclass(frozen=True)
 class ListQuery:

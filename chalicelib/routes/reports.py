@@ -10,6 +10,7 @@ from chalice import Blueprint
 from .. import wiring
 from ..domain.errors import InvalidInput
 from ..domain.lifecycle import Status
+from ..domain.query import CURSOR_PATTERN
 from ..domain.report import CHANNELS, KINDS, Location, Reporter
 from ..http import Query, access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from ..lazy import lazy_import
@@ -17,7 +18,6 @@ from ..services import reports, views
 from ..services.calendar import current_calendar
 
 schemas = lazy_import("chalicelib.schemas")
-store = lazy_import("chalicelib.adapters.store")
 
 bp = Blueprint(__name__)
 staff = staff_only(bp)
@@ -26,21 +26,11 @@ LIST_PARAMS = {"status", "kind", "agency_id", "unit_id", "province_code", "regen
                "channel", "received_from", "received_to", "overdue", "limit", "cursor"}
 
 
-# A page's position, as /openapi.json states it: the last report's received time (UTC) and tracking
-# id, `2024-12-20T01:00:00.000000Z_C0P7-RX82`, URL-safe. Any value of that shape is a position in
-# the newest-first order, so none is refused for what it holds. (The store's key spells the same
-# pair `+00:00#`; its cursor is that key in base64.)
-CURSOR = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
-_STORE_SPELLING, _OUR_SPELLING = "+00:00#", "Z_"
+CURSOR = CURSOR_PATTERN  # a page's position, as /openapi.json states it (domain.query)
 
 
 def cursor_in(q: Query) -> str | None:
-    value = q.str("cursor", max_len=64, pattern=CURSOR)
-    return store.encode_cursor(value.replace(_OUR_SPELLING, _STORE_SPELLING)) if value else None
-
-
-def cursor_out(cursor: str | None) -> str | None:
-    return store.decode_cursor(cursor).replace(_STORE_SPELLING, _OUR_SPELLING) if cursor else None
+    return q.str("cursor", max_len=64, pattern=CURSOR)
 
 
 def list_filters(q: Query) -> reports.ListFilters:
@@ -157,7 +147,7 @@ def list_reports(who):
     items, cursor = reports.list_reports(deps, who, list_filters(q), q.int("limit", 50, 1, 200), cursor_in(q))
     calendar = current_calendar(deps.settings)
     return {"items": [views.staff_summary(r, who, deps.directory, now, calendar) for r in items],
-            "next_cursor": cursor_out(cursor)}
+            "next_cursor": cursor}
 
 
 @bp.route("/staff/reports/{tid}", methods=["GET"])

@@ -15,7 +15,7 @@ from ..http import Query, guarded, json_response, staff_only
 from ..lazy import lazy_import
 from ..media import XLSX_TYPE
 from ..services import admin
-from .reports import LIST_PARAMS, cursor_in, cursor_out, list_filters
+from .reports import LIST_PARAMS, cursor_in, list_filters
 
 counters = lazy_import("chalicelib.adapters.counters")
 exports = lazy_import("chalicelib.services.exports")
@@ -90,7 +90,7 @@ def _download(export: exports.Export) -> Response:
                "Content-Disposition": f'attachment; filename="{export.filename}"',
                "X-Export-Rows": str(export.rows)}
     if export.next_cursor:
-        headers["X-Next-Cursor"] = cursor_out(export.next_cursor)
+        headers["X-Next-Cursor"] = export.next_cursor
     return Response(body=export.body, status_code=200, headers=headers)
 
 
