@@ -11,7 +11,11 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test fuzz token sweep rebuild-stats package deploy clean
+.PHONY: help .venv venv run test fuzz token sweep rebuild-stats package deploy clean axe
+# The accessibility checker the browser tests inject (MPL-2.0), fetched from the npm registry into
+# a git-ignored folder; never packaged.
+AXE_VERSION := 4.10.3
+AXE         := .cache/axe-core-$(AXE_VERSION)/axe.min.js
 
 help:
 	@echo "make .venv            create/update the virtualenv (python3.11) from requirements-dev.txt"
@@ -47,7 +51,16 @@ run: $(STAMP)
 
 # Two workers: the machine has two cores; each worker starts its own local stack for e2e tests.
 test: $(STAMP)
+	@$(MAKE) --no-print-directory axe || echo "WARNING: axe-core not fetched; the accessibility checks will skip" >&2
 	$(PY) -m pytest -q -n 2
+
+axe: $(AXE)
+
+$(AXE):
+	@mkdir -p $(dir $@)
+	cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js package/LICENSE \
+	  && rm -f axe-core-$(AXE_VERSION).tgz
 
 # Its own local stack; EXAMPLES per operation and generation mode.
 fuzz: $(STAMP)

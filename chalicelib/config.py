@@ -25,6 +25,8 @@ class Settings:
     ombudsman_topic_arn: str
     alarm_topic_arn: str
     public_origin: str
+    # Where a browser reaches Cognito's API (the staff console signs in there, never through us).
+    cognito_endpoint: str = ""
     ranking_min_reports: int = 10       # reports an agency needs in the period to be ranked
     s3_endpoint_from_env: bool = False  # AWS_ENDPOINT_URL(_S3) set: a local S3 (moto), its URL left to botocore
     submissions_per_client_per_hour: int = 30
@@ -65,6 +67,8 @@ def settings() -> Settings:
         ombudsman_topic_arn=env.get("OMBUDSMAN_TOPIC_ARN", ""),
         alarm_topic_arn=env.get("ALARM_TOPIC_ARN", ""),
         public_origin=env.get("PUBLIC_ORIGIN", ""),
+        cognito_endpoint=(env.get("COGNITO_ENDPOINT") or env.get("AWS_ENDPOINT_URL_COGNITO_IDP")
+                          or env.get("AWS_ENDPOINT_URL") or f"https://cognito-idp.{region}.amazonaws.com").rstrip("/") + "/",
         ranking_min_reports=int(env.get("STATISTICS_RANKING_MIN_REPORTS", "10")),
         s3_endpoint_from_env=bool(env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")),
         submissions_per_client_per_hour=int(env.get("SUBMISSIONS_PER_CLIENT_PER_HOUR", "30")),

@@ -443,6 +443,10 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     # the public pages
     ("GET", "/"): Op("The report form (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
     ("GET", "/track"): Op("The tracking page (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
+    ("GET", "/console"): Op("The staff console (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
+    ("GET", "/console/config.json"): Op(
+        "What the staff console needs to sign in at Cognito from the browser", "web", errors=(), kind="web",
+        description="region, user_pool_id, client_id and cognito_endpoint, from the stack's settings"),
     ("GET", "/static/{name}"): Op("A page asset", "web", query=(Param("v", {"type": "string"}, "content hash"),),
                                   ok_types=("text/css", "text/javascript", "image/svg+xml"), errors=(404,), kind="web"),
 }

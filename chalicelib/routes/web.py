@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from chalice import Blueprint, Response
 
@@ -22,8 +24,10 @@ bp = Blueprint(__name__)
 
 WEB_DIR = Path(chalicelib.__file__).resolve().parent.parent / "web"
 
-PAGES = {"index": "index.html", "track": "track.html"}
+PAGES = {"index": "index.html", "track": "track.html", "console": "console/console.html"}
 ASSETS = {
+    "console.js": "text/javascript; charset=utf-8",
+    "console.css": "text/css; charset=utf-8",
     "app.css": "text/css; charset=utf-8",
     "i18n.js": "text/javascript; charset=utf-8",
     "common.js": "text/javascript; charset=utf-8",
@@ -31,6 +35,8 @@ ASSETS = {
     "track.js": "text/javascript; charset=utf-8",
     "logo.svg": "image/svg+xml; charset=utf-8",
 }
+# Assets that live in a subfolder of web/ (the staff console's own files).
+ASSET_PATHS = {"console.js": "console/console.js", "console.css": "console/console.css"}
 # Parts every page shares, pasted in where a page says {{include:NAME}}.
 PARTIALS = ("_head.html", "_header.html", "_footer.html")
 _INCLUDE = re.compile(r"\{\{include:([a-z_.]+)\}\}\n?")
@@ -68,12 +74,26 @@ def _upload_origin() -> str:
     return S3Files().origin()
 
 
-def content_security_policy() -> str:
+def content_security_policy(connect: str | None = None) -> str:
     return (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        f"connect-src 'self' {_upload_origin()}; form-action 'self'; base-uri 'self'; "
+        f"connect-src 'self' {connect or _upload_origin()}; form-action 'self'; base-uri 'self'; "
         "frame-ancestors 'none'; manifest-src 'self'"
     )
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def console_config() -> dict:
+    """What the console needs to sign in at Cognito from the browser (passwords never reach us)."""
+    from chalicelib.config import settings
+
+    s = settings()
+    return {"region": s.region, "user_pool_id": s.user_pool_id, "client_id": s.user_pool_client_id,
+            "cognito_endpoint": s.cognito_endpoint}
 
 
 def base_href(context: dict | None) -> str:
@@ -121,16 +141,16 @@ def render_page(page: str, context: dict | None) -> tuple[str, str]:
         name = match.group(2)
         if name not in ASSETS:
             raise KeyError(f"{PAGES[page]} references {name}, which is not in ASSETS")
-        return f"static/{name}?v={_file(name)[1]}"
+        return f"static/{name}?v={_file(ASSET_PATHS.get(name, name))[1]}"
 
     body = _PLACEHOLDER.sub(fill, text)
     return body, '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
 
 
-def _page(page: str) -> Response:
+def _page(page: str, connect: str | None = None) -> Response:
     body, etag = render_page(page, bp.current_request.context)
     return _respond(body, "text/html; charset=utf-8", etag, REVALIDATE,
-                    {"Content-Security-Policy": content_security_policy()})
+                    {"Content-Security-Policy": content_security_policy(connect)})
 
 
 @bp.route("/", methods=["GET"])
@@ -145,12 +165,28 @@ def track_page():
     return _page("track")
 
 
+@bp.route("/console", methods=["GET"])
+@guarded
+def console_page():
+    """The staff console: it talks to Cognito (sign-in) and to the staff API, and to nothing else
+    (attachment links open in a new tab)."""
+    return _page("console", _origin_of(console_config()["cognito_endpoint"]))
+
+
+@bp.route("/console/config.json", methods=["GET"])
+@guarded
+def console_config_file():
+    body = json.dumps(console_config(), sort_keys=True)
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+    return _respond(body, "application/json", etag, REVALIDATE)
+
+
 @bp.route("/static/{name}", methods=["GET"])
 @guarded(check_path=False)  # any name not in ASSETS is the documented plain-text 404
 def static_asset(name):
     if name not in ASSETS:
         return Response(body="Not found", status_code=404,
                         headers={**SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8"})
-    text, digest = _file(name)
+    text, digest = _file(ASSET_PATHS.get(name, name))
     version = (bp.current_request.query_params or {}).get("v")
     return _respond(text, ASSETS[name], f'"{digest}"', IMMUTABLE if version == digest else REVALIDATE)

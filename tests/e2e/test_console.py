@@ -1,0 +1,362 @@
+"""The staff console in a real browser (Debian chromium) against the local stack: every demo role
+signs in at the local Cognito from the page; a report goes from the central queue to completion
+through the console; a reminder e-mail's link opens the report after sign-in; no screen has a
+serious or critical accessibility violation (axe-core)."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from devtools.demo_accounts import DEMO_PASSWORD
+from devtools.stack import REPO_ROOT, child_env
+
+from .conftest import ARTIFACTS, MEDAN, PHONE, _in_ci
+
+DESKTOP = {"width": 1280, "height": 900}
+AXE = sorted((REPO_ROOT / ".cache").glob("axe-core-*/axe.min.js"))
+ROLES = {
+    "admin.pusat": "Admin pusat", "admin.medan": "Admin instansi", "penghubung.dishub.medan": "Pejabat penghubung",
+    "penghubung.dlh.medan": "Pejabat penghubung", "admin.sumut": "Admin provinsi",
+}
+
+
+class Console:
+    """One browser context (its own sessionStorage) at a given size; fails on CSP or script errors."""
+
+    def __init__(self, browser, stack, viewport=PHONE):
+        self.context = browser.new_context(
+            viewport=viewport, device_scale_factor=1, locale="id-ID", timezone_id="Asia/Jakarta",
+            base_url=stack.api_url, geolocation=MEDAN, permissions=["geolocation"], accept_downloads=True)
+        self.context.set_default_timeout(15000)
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        self.page.on("pageerror", lambda exc: self.problems.append(f"uncaught: {exc}"))
+        self.page.on("console", lambda msg: self.problems.append(f"console: {msg.text}")
+                     if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        self.width = viewport["width"]
+
+    def sign_in(self, username: str, password: str = DEMO_PASSWORD, path: str = "/console") -> None:
+        page = self.page
+        if path:
+            page.goto(path)
+        page.get_by_label("Nama pengguna / Username").fill(username)
+        page.get_by_label("Kata sandi / Password").fill(password)
+        page.get_by_role("button", name="Masuk / Sign in").click()
+        page.wait_for_selector("#who:not([hidden])")
+
+    def open_report(self, tid: str) -> None:
+        self.page.goto(f"/console#/reports/{tid}")
+        self.page.wait_for_selector("#report-title")
+
+    def act(self, action: str, fill: dict[str, str] | None = None) -> None:
+        page = self.page
+        page.locator(f"#action-{action}").evaluate("d => { d.open = true; }")
+        form = page.locator(f"#action-{action} form")
+        for name, value in (fill or {}).items():
+            control = form.locator(f"[name='{name}']")
+            if control.evaluate("e => e.tagName") == "SELECT":
+                control.select_option(value)
+            else:
+                control.fill(value)
+        form.locator("button[type=submit]").click()
+        page.wait_for_selector("#notice.notice-success")
+
+    def shot(self, name: str) -> Path:
+        ARTIFACTS.mkdir(exist_ok=True)
+        path = ARTIFACTS / f"console-{name}-{self.width}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def close(self) -> None:
+        self.context.close()
+        assert not self.problems, self.problems
+
+
+def check_accessibility(page, screen: str) -> None:
+    """axe-core run in the page (evaluated over the DevTools protocol, so the page's CSP stays as it
+    is): no serious or critical violation."""
+    if not AXE:
+        message = "axe-core is missing: `make axe` fetches it from the npm registry"
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE[-1].read_text(encoding="utf-8") + "\n;undefined")
+    violations = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))""")
+    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not bad, f"{screen}: {bad}"
+
+
+@pytest.fixture
+def console(browser, stack):
+    opened: list[Console] = []
+
+    def open_console(viewport=PHONE) -> Console:
+        c = Console(browser, stack, viewport)
+        opened.append(c)
+        return c
+
+    yield open_console
+    for c in opened:
+        c.close()
+
+
+def _sent_mail(stack) -> list[dict]:
+    with urllib.request.urlopen(stack.moto_url + "/moto-api/data.json", timeout=10) as answer:  # noqa: S310
+        return json.loads(answer.read())["ses"]["Message"]
+
+
+def test_every_demo_role_signs_in_and_sees_its_own_queue(console, api):
+    api.submit(title="Antrean: drainase tersumbat di Jalan Iskandar Muda")
+    for username, role in ROLES.items():
+        c = console()
+        c.sign_in(username)
+        page = c.page
+        page.wait_for_selector("#queue-table[aria-busy=false]")
+        assert role in page.inner_text("#who")
+        assert page.locator("html").get_attribute("lang") == "id"
+        assert page.inner_text("#queue-title") == "Antrean saya"
+        assert page.locator("#queue-counts li").count() == 3
+        if username == "admin.medan":
+            assert "drainase tersumbat" in page.inner_text("#queue-table")
+        if username == "penghubung.dlh.medan":
+            assert "drainase tersumbat" not in page.inner_text("#queue-table")
+        # Only admins record reports; the settings are not a liaison officer's.
+        assert page.locator("#console-nav a[data-route=new]").is_visible() == (role in ("Admin pusat", "Admin instansi"))
+        check_accessibility(page, f"queue of {username}")
+        c.close()
+
+
+def test_a_wrong_password_is_refused_at_cognito_and_said_in_the_chosen_language(console, stack):
+    c = console()
+    page = c.page
+    page.goto("/console")
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.click("#lang-switch")
+    page.get_by_label("Nama pengguna / Username").fill("admin.pusat")
+    page.get_by_label("Kata sandi / Password").fill("salah-sekali")
+    page.get_by_role("button", name="Masuk / Sign in").click()
+    page.wait_for_selector("#signin-error:not([hidden])")
+    assert page.inner_text("#signin-error") == "Incorrect username or password."
+    # The password went to Cognito, never to the platform.
+    assert requests and all(u.startswith(stack.moto_url) for u in requests if "static/" not in u and "config.json" not in u)
+    check_accessibility(page, "sign-in")
+    c.shot("signin-en")
+
+
+def test_a_report_goes_from_the_central_queue_to_completion_through_the_console(console, api, page):
+    created = api.submit(agency_id=None, title="Lampu lalu lintas mati di simpang Jalan Gatot Subroto")
+    tid, code = created["tracking_id"], created["access_code"]
+
+    central = console(DESKTOP)
+    central.sign_in("admin.pusat", path=f"/console#/reports/{tid}")  # the link survives sign-in
+    cp = central.page
+    cp.wait_for_selector("#report-title")
+    assert cp.inner_text("#r-status") == "Belum terverifikasi"
+    assert "Budi Santoso" in cp.inner_text("#reporter-title + dl")
+    offered = cp.locator("#actions details.action").evaluate_all("els => els.map(e => e.id)")
+    assert offered == ["action-dispatch", "action-postpone", "action-correct", "action-archive"]
+    check_accessibility(cp, "report (central)")
+    central.shot("report-submitted")
+    # A server error lands next to its field: dispatch with no agency chosen.
+    cp.click("#action-dispatch summary")
+    cp.locator("#action-dispatch button[type=submit]").click()
+    cp.wait_for_selector("#action-dispatch .field-error:not(:empty)")
+    assert cp.locator("#action-dispatch select[name=agency_id]").get_attribute("aria-invalid") == "true"
+    central.act("dispatch", {"agency_id": "pemkot-medan"})
+    assert cp.inner_text("#r-status") == "Terdisposisi ke instansi"
+    assert cp.locator("#action-dispatch summary").inner_text() == "Teruskan ke instansi lain"
+
+    agency = console()
+    agency.sign_in("admin.medan")
+    agency.page.wait_for_selector(f"#queue-table a:has-text('{tid}')")
+    agency.shot("queue")
+    agency.page.click(f"#queue-table a:has-text('{tid}')")
+    agency.page.wait_for_selector("#report-title")
+    check_accessibility(agency.page, "report (agency)")
+    agency.act("assign", {"unit_id": "pemkot-medan.dishub"})
+    assert agency.page.inner_text("#r-status") == "Terdisposisi ke unit"
+
+    officer = console()
+    officer.sign_in("penghubung.dishub.medan")
+    officer.open_report(tid)
+    assert [c.strip() for c in officer.page.locator("#actions summary").all_inner_texts()] == [
+        "Kirim tanggapan", "Bukan wewenang: kembalikan", "Pemeriksaan lapangan"]
+    officer.act("respond", {"message": "Petugas Dishub memeriksa lampu lalu lintas hari ini."})
+    assert officer.page.inner_text("#r-status") == "Ditindaklanjuti"
+    officer.shot("report-in-progress")
+    officer.act("final_answer", {"message": "Lampu lalu lintas sudah diperbaiki dan menyala normal."})
+    assert officer.page.inner_text("#r-status") == "Menunggu tanggapan pelapor"
+    assert officer.page.locator("#no-actions").is_visible()
+
+    # Another unit's officer does not see it, neither in the queue nor by its link.
+    other = console()
+    other.sign_in("penghubung.dlh.medan", path=f"/console#/reports/{tid}")
+    other.page.wait_for_selector("#notice.notice-error")
+    assert "Laporan tidak ditemukan" in other.page.inner_text("#notice")
+    other.page.goto("/console#/queue")
+    other.page.wait_for_selector("#queue-table[aria-busy=false]")
+    assert tid not in other.page.inner_text("#queue-table")
+
+    # The reporter accepts on the public page (the conftest's phone page).
+    page.goto("/track")
+    page.fill("#tid", tid)
+    page.fill("#code", code)
+    page.click("#lookup-submit")
+    page.wait_for_selector("#decision-group:not([hidden])")
+    page.check("#decision-accept")
+    page.check("#rating-5")
+    page.click("#reply-submit")
+    page.wait_for_selector("#r-rating-row:not([hidden])")
+
+    central.page.reload()
+    central.page.wait_for_selector("#report-title")
+    assert central.page.inner_text("#r-status") == "Selesai"
+    assert "selesai tepat waktu" in central.page.inner_text("#r-deadlines")
+    central.shot("report-completed")
+
+
+def test_someone_acting_first_reloads_the_report_and_says_so(console, api):
+    tid = api.submit(agency_id=None, title="Dua admin sekaligus: pohon tumbang di Jalan Juanda")["tracking_id"]
+    c = console()
+    c.sign_in("admin.pusat", path=f"/console#/reports/{tid}")
+    c.page.wait_for_selector("#action-postpone")
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")  # a colleague, a moment earlier
+    c.page.click("#action-postpone summary")
+    c.page.fill("#action-postpone textarea[name=message]", "Mohon sebutkan nomor rumah terdekat.")
+    c.page.click("#action-postpone button[type=submit]")
+    c.page.wait_for_selector("#notice.notice-warning")
+    assert "dimuat ulang" in c.page.inner_text("#notice")
+    assert c.page.inner_text("#r-status") == "Terdisposisi ke instansi"
+    assert c.page.locator("#action-postpone").count() == 0
+    c.shot("conflict")
+
+
+def test_the_reminder_email_links_to_the_report_which_opens_after_sign_in(console, api, stack):
+    tid = api.submit(title="Pengingat: trotoar rusak di Jalan Pemuda")["tracking_id"]
+    status, view, _ = api.call("GET", f"/staff/reports/{tid}", user="admin.medan")
+    due = dt.date.fromisoformat(view["deadlines"]["agency_review"])
+    done = subprocess.run([sys.executable, "-m", "scheduled.sweep", "--at", f"{due.isoformat()}T07:30:00+07:00"],
+                          cwd=REPO_ROOT, env=child_env(stack.env), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+    reminders = [m for m in _sent_mail(stack) if f"[LAPOR {tid}] Pengingat" in json.dumps(m)]
+    assert reminders, "no reminder e-mail for the report"
+    link = f"{stack.api_url}/console#/reports/{tid}"
+    assert link in json.dumps(reminders[0])
+
+    c = console(DESKTOP)
+    c.page.goto(link)
+    c.sign_in("admin.medan", path="")
+    c.page.wait_for_selector("#report-title")
+    assert c.page.inner_text("#report-title") == "Pengingat: trotoar rusak di Jalan Pemuda"
+    assert "jatuh tempo hari ini" in c.page.inner_text("#r-deadlines") or "hari kerja" in c.page.inner_text("#r-deadlines")
+    # The SMS's short link leads to the same page.
+    c.page.goto(f"/console?r={tid}")
+    c.page.wait_for_selector("#report-title")
+    assert c.page.url.endswith(f"/console#/reports/{tid}")
+
+
+def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_work(console, api):
+    tid = api.submit(title="Sesi habis: saluran air tersumbat di Jalan Ahmad Yani")["tracking_id"]
+    c = console()
+    c.sign_in("admin.medan", path=f"/console#/reports/{tid}")
+    page = c.page
+    page.click("#action-reroute summary")
+    page.fill("#action-reroute textarea[name=message]", "Bukan wewenang Pemkot Medan, ini jalan nasional.")
+    # The token ends (as if an hour had passed): the page notices before its next call.
+    page.evaluate("""() => { const s = JSON.parse(sessionStorage.getItem('lapor.console.session'));
+                           s.exp = 1; sessionStorage.setItem('lapor.console.session', JSON.stringify(s)); }""")
+    page.click("#action-reroute button[type=submit]")
+    page.wait_for_selector("#signin-expired:not([hidden])")
+    assert page.input_value("#action-reroute textarea[name=message]").startswith("Bukan wewenang")
+    c.sign_in("admin.medan", path="")
+    page.click("#action-reroute button[type=submit]")
+    page.wait_for_selector("#notice.notice-success")
+    assert page.inner_text("#r-status") == "Belum terverifikasi"
+
+
+def test_an_admin_records_a_walk_in_report(console):
+    c = console()
+    c.sign_in("admin.medan")
+    page = c.page
+    page.click("#console-nav a[data-route=new]")
+    page.wait_for_selector("#new-form")
+    check_accessibility(page, "manual entry")
+    page.select_option("#new-form select[name=channel]", "walk_in")
+    page.fill("#new-form input[name=received_at]", "2025-01-06T09:00")
+    page.fill("#new-form input[name=title]", "Lapak liar di trotoar Jalan Pandu")
+    page.fill("#new-form textarea[name=description]", "Pedagang menutup seluruh trotoar sehingga pejalan kaki turun ke jalan.")
+    page.select_option("#new-form select[name=province_code]", "12")
+    page.select_option("#new-form select[name=regency_code]", "12.71")
+    page.fill("#new-form input[name=name]", "Rina")
+    page.fill("#new-form input[name=phone]", "abc")
+    page.click("#new-form button[type=submit]")
+    page.wait_for_selector("#new-form .has-error")
+    assert page.inner_text("#new-form .has-error .field-error") == "Nomor telepon tidak valid."
+    c.shot("new-errors")
+    page.fill("#new-form input[name=phone]", "0812-6000-7777")
+    page.click("#new-form button[type=submit]")
+    page.wait_for_selector("#report-title")
+    assert page.inner_text("#report-title") == "Lapak liar di trotoar Jalan Pandu"
+    assert page.inner_text("#r-status") == "Terdisposisi ke instansi"
+    assert "terlambat" in page.inner_text("#r-deadlines")
+
+
+def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console):
+    c = console(DESKTOP)
+    c.sign_in("admin.sumut")
+    page = c.page
+    page.click("#console-nav a[data-route=stats]")
+    page.wait_for_selector("#charts figure svg")
+    assert page.locator("#charts figure").count() == 4
+    assert page.locator("#charts svg[role=img][aria-label]").count() == 4
+    check_accessibility(page, "statistics")
+    c.shot("stats")
+    with page.expect_download() as download:
+        page.click("#export-xlsx")
+    path = download.value.path()
+    assert Path(path).read_bytes()[:2] == b"PK"  # a zip: the XLSX
+    page.click("#lang-switch")
+    assert page.inner_text("#stats-title") == "Statistics"
+
+
+def test_admin_settings_show_who_is_on_duty_and_the_calendar(console):
+    c = console(DESKTOP)
+    c.sign_in("admin.pusat")
+    page = c.page
+    page.click("#console-nav a[data-route=admin]")
+    page.wait_for_selector("#calendar-list li")
+    page.select_option("#duty select", "pemkot-medan.dishub")
+    page.wait_for_selector("#duty-list li")
+    assert "penghubung.dishub.medan" in page.inner_text("#duty-list")
+    assert "bertugas hari ini" in page.inner_text("#duty-list")
+    check_accessibility(page, "settings")
+    c.shot("settings")
+
+
+@pytest.mark.parametrize("path", ["/", "/track"])
+def test_the_public_pages_have_no_serious_accessibility_violation(page, path):
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    check_accessibility(page, path)
+
+
+def test_the_console_page_may_reach_cognito_and_reads_its_settings_from_the_stack(stack):
+    with urllib.request.urlopen(stack.api_url + "/console", timeout=10) as answer:  # noqa: S310 (local)
+        csp = answer.headers["Content-Security-Policy"]
+        body = answer.read().decode()
+    assert f"connect-src 'self' {stack.moto_url};" in csp and "script-src 'self';" in csp
+    assert 'for="username">Nama pengguna / Username<' in body and "<script>" not in body
+    with urllib.request.urlopen(stack.api_url + "/console/config.json", timeout=10) as answer:  # noqa: S310
+        config = json.loads(answer.read())
+    assert config == {"region": "ap-southeast-3", "user_pool_id": stack.state["user_pool_id"],
+                      "client_id": stack.state["client_id"], "cognito_endpoint": stack.moto_url + "/"}
