@@ -360,3 +360,36 @@ def test_the_console_page_may_reach_cognito_and_reads_its_settings_from_the_stac
         config = json.loads(answer.read())
     assert config == {"region": "ap-southeast-3", "user_pool_id": stack.state["user_pool_id"],
                       "client_id": stack.state["client_id"], "cognito_endpoint": stack.moto_url + "/"}
+
+
+def test_a_first_sign_in_sets_a_new_password_at_cognito(console, stack):
+    from devtools.stack import aws_client
+
+    cognito = aws_client("cognito-idp", stack.moto_url)
+    pool = stack.state["user_pool_id"]
+    cognito.admin_create_user(UserPoolId=pool, Username="penghubung.baru", TemporaryPassword="Sementara#2026a",
+                              MessageAction="SUPPRESS", UserAttributes=[
+                                  {"Name": "email", "Value": "baru@pemkomedan.go.id"},
+                                  {"Name": "custom:agency_id", "Value": "pemkot-medan"},
+                                  {"Name": "custom:unit_id", "Value": "pemkot-medan.dishub"}])
+    cognito.admin_add_user_to_group(UserPoolId=pool, Username="penghubung.baru", GroupName="liaison_officer")
+    c = console()
+    page = c.page
+    page.goto("/console")
+    page.get_by_label("Nama pengguna / Username").fill("penghubung.baru")
+    page.get_by_label("Kata sandi / Password").fill("Sementara#2026a")
+    page.get_by_role("button", name="Masuk / Sign in").click()
+    page.wait_for_selector("#new-password-group:not([hidden])")
+    check_accessibility(page, "new password")
+    page.get_by_label("Kata sandi baru / New password").fill("Baru#Sekali2026")
+    page.get_by_label("Ulangi kata sandi baru / Repeat the new password").fill("Baru#Sekali2027")
+    page.get_by_role("button", name="Masuk / Sign in").click()
+    assert page.inner_text("#new-password2-error") == "Kedua kata sandi tidak sama."
+    page.get_by_label("Ulangi kata sandi baru / Repeat the new password").fill("Baru#Sekali2026")
+    page.get_by_role("button", name="Masuk / Sign in").click()
+    page.wait_for_selector("#queue-table[aria-busy=false]")
+    assert "Pejabat penghubung" in page.inner_text("#who")
+    page.click("#sign-out")
+    page.wait_for_selector("#signin:not([hidden])")
+    assert page.inner_text("#notice") == "Anda telah keluar."
+    assert page.evaluate("sessionStorage.getItem('lapor.console.session')") is None

@@ -581,8 +581,8 @@
     var layout = el("div", { className: "report-layout" });
     var main = el("div", { className: "report-main" });
     var side = el("div", { className: "report-side" });
+    layout.appendChild(side); // on a phone what is due and what to do come first
     layout.appendChild(main);
-    layout.appendChild(side);
     view.appendChild(layout);
 
     var record = el("section", { className: "card", "aria-labelledby": "record-title" });
@@ -893,7 +893,7 @@
                          "aria-label": (en() ? titleEn : titleId) + ": " + rows.map(function (r) { return r.label + " " + r.text; }).join("; ") });
     rows.forEach(function (r, i) {
       var y = i * rowH + 4;
-      var w = max > 0 ? Math.max(1, Math.round((r.value / max) * (width - 260))) : 1;
+      var w = max > 0 ? Math.max(1, Math.round((r.value / max) * (width - 350))) : 1;
       var label = svg("text", { x: 0, y: y + 18, "class": "chart-label" });
       label.textContent = r.label.length > 30 ? r.label.slice(0, 29) + "…" : r.label;
       s.appendChild(label);
@@ -906,6 +906,40 @@
     figure.appendChild(s);
     return figure;
   }
+  /* Received and completed side by side per month, as columns. */
+  function monthChart(months) {
+    var figure = el("figure", { className: "chart" });
+    figure.appendChild(tx("figcaption", "Diterima dan selesai per bulan", "Received and completed per month"));
+    var width = 640, height = 240, base = 200, slot = Math.max(1, (width - 40) / Math.max(1, months.length));
+    var max = Math.max.apply(null, [1].concat(months.map(function (m) { return Math.max(m.received || 0, m.completed || 0); })));
+    var s = svg("svg", { viewBox: "0 0 " + width + " " + height, role: "img", width: "100%",
+                         "aria-label": tr("Diterima dan selesai per bulan", "Received and completed per month") + ": " + months.map(function (m) {
+                           return m.key + " " + (m.received || 0) + "/" + (m.completed || 0);
+                         }).join("; ") });
+    s.appendChild(svg("line", { x1: 30, y1: base, x2: width, y2: base, "class": "axis" }));
+    months.forEach(function (m, i) {
+      var x = 34 + i * slot, w = Math.max(2, slot / 2 - 3);
+      [[m.received || 0, "bar"], [m.completed || 0, "bar bar-ok"]].forEach(function (pair, j) {
+        var h = Math.round((pair[0] / max) * (base - 20));
+        s.appendChild(svg("rect", { x: x + j * (w + 2), y: base - h, width: w, height: Math.max(h, 1), "class": pair[1] }));
+      });
+      var label = svg("text", { x: x, y: base + 16, "class": "chart-label" });
+      label.textContent = String(m.key).slice(5);
+      s.appendChild(label);
+    });
+    var top = svg("text", { x: 0, y: 14, "class": "chart-value" });
+    top.textContent = String(max);
+    s.appendChild(top);
+    figure.appendChild(s);
+    var legend = el("p", { className: "legend" });
+    legend.appendChild(el("span", { className: "key key-received", "aria-hidden": "true" }));
+    legend.appendChild(tx("span", "diterima", "received"));
+    legend.appendChild(el("span", { className: "key key-completed", "aria-hidden": "true" }));
+    legend.appendChild(tx("span", "selesai", "completed"));
+    figure.appendChild(legend);
+    return figure;
+  }
+
   function pct(x) { return x === null || x === undefined ? "—" : x.toLocaleString(I.locale()) + "%"; }
 
   function renderStats(view) {
@@ -1006,19 +1040,11 @@
         return { label: (g.rank ? "#" + g.rank + " " : "") + I.pick(g.label || g.key), value: g.completion_rate || 0,
                  text: pct(g.completion_rate) + (g.rank ? "" : " · " + I.pick(g.ranking_note || "")), cls: g.rank ? "" : "bar-muted" };
       }), 100));
-    var months = (byMonth.groups || []);
-    var maxMonth = Math.max.apply(null, [1].concat(months.map(function (m) { return m.received || 0; })));
-    var rows = [];
-    months.forEach(function (m) {
-      var key = m.label || m.key;
-      rows.push({ label: key + " " + tr("diterima", "received"), value: m.received || 0, text: String(m.received || 0) });
-      rows.push({ label: key + " " + tr("selesai", "completed"), value: m.completed || 0, text: String(m.completed || 0), cls: "bar-ok" });
-    });
-    root.appendChild(barChart("Diterima dan selesai per bulan", "Received and completed per month", rows, maxMonth));
+    root.appendChild(monthChart(byMonth.groups || []));
     var sla = t.sla_compliance || {};
     root.appendChild(barChart("Kepatuhan tenggat per tahap", "SLA compliance per stage", Object.keys(sla).map(function (stage) {
       var s = sla[stage] || {};
-      var pair = STAGE[stage] || [stage, stage];
+      var pair = STAGE[stage] || (stage === "all_stages" ? ["Semua tahap", "All stages"] : [stage, stage]);
       return { label: en() ? pair[1] : pair[0], value: s.rate || 0, text: pct(s.rate) + " (" + (s.on_time || 0) + "/" + (s.finished || 0) + ")" };
     }), 100, "bar-ok"));
     var times = [["first_response", "Tanggapan pertama", "First response"], ["completion_time", "Penyelesaian", "Completion"]];
@@ -1097,7 +1123,7 @@
   // ---- router ---------------------------------------------------------------------------------
   function route() {
     var view = document.getElementById("view");
-    clearNoticeUnlessFresh();
+    clearNotice();
     if (!live()) { showSignin(false); return; }
     if (!state.me) { signedIn(); return; }
     var hash = location.hash || "#/queue";
@@ -1107,7 +1133,9 @@
       if (hash.indexOf("#/" + a.getAttribute("data-route")) === 0) a.setAttribute("aria-current", "page");
       else a.removeAttribute("aria-current");
     });
+    var turn = ++routeTurn;
     reference().then(function () {
+      if (turn !== routeTurn) return; // the user moved on while the data loaded
       var match = /^#\/reports\/([0-9A-Za-z]{4}-[0-9A-Za-z]{4})$/.exec(hash);
       if (match) renderReport(view, match[1].toUpperCase());
       else if (hash.indexOf("#/new") === 0) renderNew(view);
@@ -1119,11 +1147,7 @@
       if (h1 && !match) h1.focus();
     });
   }
-  var noticeFresh = false;
-  function clearNoticeUnlessFresh() {
-    if (!noticeFresh) clearNotice();
-    noticeFresh = false;
-  }
+  var routeTurn = 0;
 
   function start() {
     // A short link from an SMS (console?r=XXXX-XXXX) becomes the report's page.
