@@ -50,6 +50,10 @@ class Console:
         page.get_by_role("button", name="Masuk / Sign in").click()
         page.wait_for_selector("#who:not([hidden])")
 
+    def open_screen(self, route: str, ready: str) -> None:
+        self.page.click(f"#console-nav a[data-route={route}]")
+        self.page.wait_for_selector(ready)
+
     def open_report(self, tid: str) -> None:
         self.page.goto(f"/console#/reports/{tid}")
         self.page.wait_for_selector("#report-title")
@@ -287,9 +291,8 @@ def test_an_expired_session_asks_to_sign_in_again_and_keeps_the_work(console, ap
 def test_an_admin_records_a_walk_in_report(console):
     c = console()
     c.sign_in("admin.medan")
+    c.open_screen("new", "#new-form")
     page = c.page
-    page.click("#console-nav a[data-route=new]")
-    page.wait_for_selector("#new-form")
     check_accessibility(page, "manual entry")
     page.select_option("#new-form select[name=channel]", "walk_in")
     page.fill("#new-form input[name=received_at]", "2025-01-06T09:00")
@@ -314,9 +317,8 @@ def test_an_admin_records_a_walk_in_report(console):
 def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console):
     c = console(DESKTOP)
     c.sign_in("admin.sumut")
+    c.open_screen("stats", "#charts figure svg")
     page = c.page
-    page.click("#console-nav a[data-route=stats]")
-    page.wait_for_selector("#charts figure svg")
     assert page.locator("#charts figure").count() == 4
     assert page.locator("#charts svg[role=img][aria-label]").count() == 4
     check_accessibility(page, "statistics")
@@ -332,9 +334,8 @@ def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console):
 def test_admin_settings_show_who_is_on_duty_and_the_calendar(console):
     c = console(DESKTOP)
     c.sign_in("admin.pusat")
+    c.open_screen("admin", "#calendar-list li")
     page = c.page
-    page.click("#console-nav a[data-route=admin]")
-    page.wait_for_selector("#calendar-list li")
     page.select_option("#duty select", "pemkot-medan.dishub")
     page.wait_for_selector("#duty-list li")
     assert "penghubung.dishub.medan" in page.inner_text("#duty-list")

@@ -348,6 +348,14 @@
     wrap.appendChild(el("p", { className: "field-error", "aria-live": "polite" }));
     return wrap;
   }
+  /* An API error: each field's message next to its field, the message above, in the chosen language. */
+  function showErrors(errors, result, focus) {
+    var error = L.errorOf(result);
+    errors.addServer(error.fields || {});
+    errors.setSummary(function () { return I.serverMessage(error); });
+    errors.render();
+    if (focus) focus.focus();
+  }
   function heading(level, id, english, attrs) { return tx("h" + level, id, english, Object.assign({ tabindex: "-1" }, attrs || {})); }
   function summaryBox() {
     var box = el("div", { className: "error-summary", role: "alert", tabindex: "-1", hidden: true });
@@ -480,11 +488,7 @@
       staff("staff/reports?" + params.toString()).then(function (result) {
         more.disabled = false;
         if (!result.ok) {
-          var error = L.errorOf(result);
-          var errors = new L.FieldErrors(form, summary);
-          errors.addServer(error.fields || {});
-          errors.setSummary(function () { return I.serverMessage(error); });
-          errors.render();
+          showErrors(new L.FieldErrors(form, summary), result);
           return;
         }
         items = items.concat(result.data.items);
@@ -770,11 +774,7 @@
           });
           return;
         }
-        var err = L.errorOf(result);
-        errors.addServer(err.fields || {});
-        errors.setSummary(function () { return I.serverMessage(err); });
-        errors.render();
-        summary.box.focus();
+        showErrors(errors, result, summary.box);
       }).catch(function () { submit.disabled = false; });
     });
     details.appendChild(form);
@@ -867,11 +867,7 @@
           location.hash = "#/reports/" + result.data.tracking_id;
           return;
         }
-        var err = L.errorOf(result);
-        errors.addServer(err.fields || {});
-        errors.setSummary(function () { return I.serverMessage(err); });
-        errors.render();
-        summary.box.focus();
+        showErrors(errors, result, summary.box);
       }).catch(function () { submit.disabled = false; });
     });
     view.appendChild(form);
@@ -991,10 +987,7 @@
       Promise.all([get("agency"), get("month")]).then(function (r) {
         var bad = r.filter(function (x) { return !x.ok; })[0];
         if (bad) {
-          var err = L.errorOf(bad);
-          errors.addServer(err.fields || {});
-          errors.setSummary(function () { return I.serverMessage(err); });
-          errors.render();
+          showErrors(errors, bad);
           return;
         }
         drawStats(charts, r[0].data, r[1].data);
