@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import subprocess
 import sys
 import urllib.request
@@ -331,7 +332,7 @@ def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console):
     assert page.inner_text("#stats-title") == "Statistics"
 
 
-def test_admin_settings_show_who_is_on_duty_and_the_calendar(console):
+def test_the_central_admin_manages_the_calendar_and_open311_keys(console):
     c = console(DESKTOP)
     c.sign_in("admin.pusat")
     c.open_screen("admin", "#calendar-list li")
@@ -340,8 +341,46 @@ def test_admin_settings_show_who_is_on_duty_and_the_calendar(console):
     page.wait_for_selector("#duty-list li")
     assert "penghubung.dishub.medan" in page.inner_text("#duty-list")
     assert "bertugas hari ini" in page.inner_text("#duty-list")
-    check_accessibility(page, "settings")
+    check_accessibility(page, "settings (central)")
+
+    page.fill("#calendar-form input[name=date]", "2031-06-16")
+    page.fill("#calendar-form input[name=note]", "Cuti bersama tambahan")
+    page.click("#calendar-form button[type=submit]")
+    page.wait_for_selector("#notice.notice-success")
+
+    page.fill("#key-form input[name=client_name]", "Aplikasi Kota Medan")
+    page.click("#key-form button[type=submit]")
+    page.wait_for_selector("#key-once:not([hidden])")
+    assert re.match(r"^lapor311\.[0-9a-f]{12}\.", page.inner_text("#new-key"))
+    page.click("#keys-list li:has-text('Aplikasi Kota Medan') button")
+    page.wait_for_selector("#keys-list li:has-text('Aplikasi Kota Medan') .tag")
     c.shot("settings")
+
+
+def test_an_agency_admin_names_a_liaison_officer_and_their_contact(console):
+    c = console()
+    c.sign_in("admin.medan")
+    c.open_screen("admin", "#duty select")
+    page = c.page
+    assert page.locator("#calendar").count() == 0 and page.locator("#keys").count() == 0
+    page.fill("#contact-form input[name=username]", "penghubung.satpol.medan")
+    page.fill("#contact-form input[name=name]", "Andi Satpol")
+    page.select_option("#contact-form select[name=unit_id]", "pemkot-medan.satpolpp")
+    page.fill("#contact-form input[name=email]", "bukan-email")
+    page.click("#contact-form button[type=submit]")
+    page.wait_for_selector("#contact-form .has-error")
+    page.fill("#contact-form input[name=email]", "andi@pemkomedan.go.id")
+    page.click("#contact-form button[type=submit]")
+    page.wait_for_selector("#notice.notice-success")
+    # Now a liaison officer of the unit, the contact is given a period on duty.
+    page.select_option("#duty select", "pemkot-medan.satpolpp")
+    page.wait_for_selector("#assignment-new:visible")
+    page.fill("#assignment-new input[name=username]", "penghubung.satpol.medan")
+    page.fill("#assignment-new input[name=start]", "2026-01-01")
+    page.click("#assignment-new button[type=submit]")
+    page.wait_for_selector("#duty-list li:has-text('penghubung.satpol.medan')")
+    check_accessibility(page, "settings (agency)")
+    c.shot("settings-agency")
 
 
 @pytest.mark.parametrize("path", ["/", "/track"])

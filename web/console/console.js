@@ -1052,65 +1052,241 @@
   }
 
   // ---- settings (agency and central admins) --------------------------------------------------
+  /* A small form that sends itself with `send(form.elements)` and shows the API's field errors
+   * next to the fields; `done(data)` after a success. */
+  function smallForm(id, titlePair, controls, submitPair, send, done) {
+    var form = el("form", { id: id, className: "small-form", novalidate: true });
+    form.appendChild(tx("h3", titlePair[0], titlePair[1]));
+    controls.forEach(function (c) { form.appendChild(c); });
+    var summary = summaryBox();
+    form.appendChild(summary.box);
+    var submit = tx("button", submitPair[0], submitPair[1], { type: "submit", className: "button secondary" });
+    form.appendChild(el("div", { className: "inline-actions" }, [submit]));
+    var errors = new L.FieldErrors(form, summary);
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      errors.clear();
+      clearNotice();
+      submit.disabled = true;
+      send(form.elements).then(function (result) {
+        submit.disabled = false;
+        if (result.ok) { done(result.data, form); return; }
+        showErrors(errors, result, summary.box);
+      }).catch(function () { submit.disabled = false; });
+    });
+    return form;
+  }
+  function value(input) { return input && input.value.trim() ? input.value.trim() : undefined; }
+  function input(name, type, attrs) { return el("input", Object.assign({ type: type || "text", name: name }, attrs || {})); }
+  function saved() { notify("success", "Tersimpan.", "Saved.", true); }
+
   function renderAdmin(view) {
     view.appendChild(heading(1, "Pengaturan", "Settings", { id: "admin-title" }));
     var role = state.me.role;
     var agencies = state.agencies.filter(function (a) { return role === "central_admin" || a.id === state.me.agency_id; });
-    var duty = el("section", { className: "card", "aria-labelledby": "duty-title", id: "duty" });
-    duty.appendChild(tx("h2", "Penugasan pejabat penghubung (SK)", "Liaison officers' periods (decrees)", { id: "duty-title" }));
+    view.appendChild(dutySection(agencies));
+    view.appendChild(contactSection(agencies));
+    view.appendChild(slaSection(agencies));
+    if (role === "central_admin") {
+      view.appendChild(calendarSection());
+      view.appendChild(keysSection());
+    }
+  }
+
+  function section(id, titlePair) {
+    var node = el("section", { className: "card", id: id, "aria-labelledby": id + "-title" });
+    node.appendChild(tx("h2", titlePair[0], titlePair[1], { id: id + "-title" }));
+    return node;
+  }
+
+  function dutySection(agencies) {
+    var duty = section("duty", ["Penugasan pejabat penghubung (SK)", "Liaison officers' periods (decrees)"]);
     var unitSelect = select("unit", [].concat.apply([], agencies.map(function (a) {
       return a.units.map(function (u) { return { value: u.id, label: a.name + " — " + u.name }; });
     })), null, ["Pilih unit", "Choose a unit"]);
     duty.appendChild(field("unit_id", "Unit", "Unit", unitSelect));
-    var table = el("ul", { className: "plain-list", id: "duty-list", "aria-live": "polite" });
-    duty.appendChild(table);
-    unitSelect.addEventListener("change", function () {
-      table.textContent = "";
+    var list = el("ul", { className: "plain-list", id: "duty-list", "aria-live": "polite" });
+    duty.appendChild(list);
+    var forms = el("div", { hidden: true });
+    duty.appendChild(forms);
+    function load() {
+      list.textContent = "";
+      forms.hidden = !unitSelect.value;
       if (!unitSelect.value) return;
       staff("staff/units/" + unitSelect.value + "/assignments").then(function (result) {
         if (!result.ok) { notifyServer(result); return; }
-        if (!result.data.assignments.length) table.appendChild(tx("li", "Belum ada penugasan.", "No periods yet."));
+        if (!result.data.assignments.length) list.appendChild(tx("li", "Belum ada penugasan.", "No periods yet."));
         result.data.assignments.forEach(function (a) {
-          var li = el("li", { text: a.username + " · " + L.formatDate(a.start) + " – " + (a.end ? L.formatDate(a.end) : "…") + (a.decree ? " · " + a.decree : "") + " " });
+          var li = el("li", { text: a.username + " · " + L.formatDate(a.start) + " – " + (a.end ? L.formatDate(a.end) : "…") +
+                                    (a.decree ? " · " + a.decree : "") + " · " + a.id + " " });
           if (a.on_duty) li.appendChild(tx("span", "bertugas hari ini", "on duty today", { className: "tag tag-ok" }));
-          table.appendChild(li);
+          list.appendChild(li);
         });
         relabel();
       }).catch(function () { /* expired */ });
-    });
-    view.appendChild(duty);
+    }
+    unitSelect.addEventListener("change", load);
+    function post(path, body) { return staff("staff/units/" + unitSelect.value + path, { method: "POST", body: body }); }
+    forms.appendChild(smallForm("assignment-new", ["Penugasan baru", "New period"], [
+      field("username", "Nama pengguna petugas", "Officer's username", input("username")),
+      field("start", "Mulai", "Start", input("start", "date")),
+      field("end", "Selesai (opsional)", "End (optional)", input("end", "date")),
+      field("decree", "Nomor SK (opsional)", "Decree number (optional)", input("decree")),
+      field("replaces", "Menggantikan penugasan (id, opsional)", "Replaces period (id, optional)", input("replaces"))
+    ], ["Simpan penugasan", "Save the period"], function (f) {
+      return post("/assignments", { username: value(f.username) || "", start: value(f.start) || "", end: value(f.end),
+                                   decree: value(f.decree), replaces: value(f.replaces) });
+    }, function () { saved(); load(); }));
+    forms.appendChild(smallForm("assignment-end", ["Akhiri penugasan", "End a period"], [
+      field("assignment_id", "Id penugasan", "Period id", input("assignment_id")),
+      field("end", "Hari terakhir", "Last day", input("end", "date"))
+    ], ["Akhiri", "End it"], function (f) {
+      return post("/assignments/" + encodeURIComponent(value(f.assignment_id) || "-") + "/end", { end: value(f.end) || "" });
+    }, function () { saved(); load(); }));
+    return duty;
+  }
 
-    var sla = el("section", { className: "card", "aria-labelledby": "sla-title", id: "sla" });
-    sla.appendChild(tx("h2", "Batas waktu (hari kerja)", "Stage limits (working days)", { id: "sla-title" }));
-    var slaList = el("dl", { className: "facts", id: "sla-list" });
-    sla.appendChild(slaList);
-    view.appendChild(sla);
-    staff("staff/sla").then(function (result) {
-      if (!result.ok) return;
-      var d = result.data;
-      var defaults = d.defaults || {};
-      Object.keys(defaults).forEach(function (k) {
-        slaList.appendChild(el("div", {}, [el("dt", { className: "mono", text: k }), el("dd", { text: String(defaults[k]) })]));
-      });
-      var overrides = d.agency || {};
-      Object.keys(overrides).filter(function (id) { return role === "central_admin" || id === state.me.agency_id; }).forEach(function (id) {
-        sla.appendChild(el("p", { text: agencyName(id) + ": " + JSON.stringify(overrides[id]) }));
-      });
-    }).catch(function () { /* expired */ });
+  function contactSection(agencies) {
+    var node = section("contacts", ["Data kontak petugas", "Staff contact rows"]);
+    node.appendChild(tx("p", "Alamat yang dipakai platform untuk pengingat (e-mail dan SMS).",
+                        "Where the platform sends reminders (e-mail and SMS).", { className: "hint" }));
+    var roles = Object.keys(ROLE).filter(function (r) { return state.me.role === "central_admin" || r === "agency_admin" || r === "liaison_officer"; });
+    node.appendChild(smallForm("contact-form", ["Ubah atau tambah", "Change or add"], [
+      field("username", "Nama pengguna", "Username", input("username")),
+      field("name", "Nama", "Name", input("name")),
+      field("role", "Peran", "Role", select("role", roles.map(function (r) { return { value: r, label: ROLE[r] }; }), "liaison_officer")),
+      field("email", "E-mail", "E-mail", input("email", "email")),
+      field("phone", "Telepon", "Phone", input("phone", "tel")),
+      field("agency_id", "Instansi", "Agency", select("agency_id", agencies.map(function (a) { return { value: a.id, label: a.name }; }),
+                                                     state.me.agency_id, state.me.role === "central_admin" ? ["Tidak ada", "None"] : null)),
+      field("unit_id", "Unit (pejabat penghubung)", "Unit (liaison officers)", select("unit_id", [].concat.apply([], agencies.map(function (a) {
+        return a.units.map(function (u) { return { value: u.id, label: u.name }; });
+      })), null, ["Tidak ada", "None"]))
+    ], ["Simpan kontak", "Save the contact"], function (f) {
+      return staff("staff/officers/" + encodeURIComponent(value(f.username) || "-"), { method: "PUT", body: {
+        name: value(f.name) || "", role: f.role.value, email: value(f.email), phone: value(f.phone),
+        agency_id: value(f.agency_id), unit_id: value(f.unit_id) } });
+    }, saved));
+    return node;
+  }
 
-    if (role === "central_admin") {
-      var cal = el("section", { className: "card", "aria-labelledby": "cal-title", id: "calendar" });
-      cal.appendChild(tx("h2", "Kalender hari kerja", "Working-day calendar", { id: "cal-title" }));
-      var calList = el("ul", { className: "plain-list", id: "calendar-list" });
-      cal.appendChild(calList);
-      view.appendChild(cal);
-      staff("staff/calendar?year=" + new Date().getFullYear()).then(function (result) {
+  function slaSection(agencies) {
+    var node = section("sla", ["Batas waktu (hari kerja)", "Stage limits (working days)"]);
+    var list = el("dl", { className: "facts", id: "sla-list" });
+    node.appendChild(list);
+    var overridesBox = el("ul", { className: "plain-list", id: "sla-overrides" });
+    node.appendChild(overridesBox);
+    var current = {};
+    function load() {
+      staff("staff/sla").then(function (result) {
         if (!result.ok) return;
-        var d = result.data;
-        cal.appendChild(el("p", { className: "hint mono", text: d.calendar_version || "" }));
-        (d.non_working_days || []).forEach(function (day) { calList.appendChild(el("li", { text: L.formatDate(day) })); });
+        list.textContent = "";
+        overridesBox.textContent = "";
+        var defaults = result.data.defaults || {};
+        Object.keys(defaults).forEach(function (k) {
+          list.appendChild(el("div", {}, [el("dt", { className: "mono", text: k }), el("dd", { text: String(defaults[k]) })]));
+        });
+        current = result.data.agency || {};
+        Object.keys(current).filter(function (id) { return state.me.role === "central_admin" || id === state.me.agency_id; }).forEach(function (id) {
+          var limits = current[id];
+          overridesBox.appendChild(el("li", { text: agencyName(id) + ": " + Object.keys(limits).map(function (k) { return k + " " + limits[k]; }).join(", ") }));
+        });
+        if (!stage.options.length) {
+          Object.keys(defaults).forEach(function (k) { stage.appendChild(el("option", { value: k, text: k })); });
+        }
       }).catch(function () { /* expired */ });
     }
+    var stage = select("stage", [], null);
+    node.appendChild(smallForm("sla-form", ["Batas waktu instansi", "An agency's limit"], [
+      field("agency_id", "Instansi", "Agency", select("agency_id", agencies.map(function (a) { return { value: a.id, label: a.name }; }), state.me.agency_id)),
+      field("limits", "Tahap", "Stage", stage),
+      field("days", "Hari kerja", "Working days", input("days", "number", { min: 1, max: 365 }))
+    ], ["Simpan batas waktu", "Save the limit"], function (f) {
+      var limits = Object.assign({}, current[f.agency_id.value] || {});
+      limits[stage.value] = Number(f.days.value);
+      return staff("staff/sla/agency/" + encodeURIComponent(f.agency_id.value), { method: "PUT", body: { limits: limits } });
+    }, function () { saved(); load(); }));
+    load();
+    return node;
+  }
+
+  function calendarSection() {
+    var cal = section("calendar", ["Kalender hari kerja", "Working-day calendar"]);
+    var version = el("p", { className: "hint mono" });
+    cal.appendChild(version);
+    var list = el("ul", { className: "plain-list", id: "calendar-list" });
+    cal.appendChild(list);
+    function load() {
+      staff("staff/calendar?year=" + new Date().getFullYear()).then(function (result) {
+        if (!result.ok) return;
+        list.textContent = "";
+        version.textContent = result.data.calendar_version || "";
+        var notes = {};
+        (result.data.overrides || []).forEach(function (o) { notes[o.date] = o; });
+        (result.data.non_working_days || []).forEach(function (day) {
+          list.appendChild(el("li", { text: L.formatDate(day) + (notes[day] ? " · " + (notes[day].note || "") + " (override)" : "") }));
+        });
+      }).catch(function () { /* expired */ });
+    }
+    cal.appendChild(smallForm("calendar-form", ["Tambah atau ubah hari", "Add or change a day"], [
+      field("date", "Tanggal", "Date", input("date", "date")),
+      toggle("working", "Hari kerja (mis. pengganti cuti bersama)", "A working day (e.g. a moved holiday)", false),
+      field("note", "Keterangan", "Note", input("note", "text", { maxlength: 200 }))
+    ], ["Simpan hari", "Save the day"], function (f) {
+      return staff("staff/calendar/" + (value(f.date) || "-"), { method: "PUT", body: { working: f.working.checked, note: value(f.note) } });
+    }, function () { saved(); load(); }));
+    cal.appendChild(smallForm("calendar-remove", ["Hapus perubahan hari", "Remove a day's change"], [
+      field("date", "Tanggal", "Date", input("date", "date"))
+    ], ["Hapus", "Remove"], function (f) {
+      return staff("staff/calendar/" + (value(f.date) || "-"), { method: "DELETE" });
+    }, function () { saved(); load(); }));
+    load();
+    return cal;
+  }
+
+  function keysSection() {
+    var node = section("keys", ["Kunci API Open311", "Open311 API keys"]);
+    var list = el("ul", { className: "plain-list", id: "keys-list" });
+    node.appendChild(list);
+    var shown = el("p", { className: "notice notice-warning", id: "key-once", hidden: true, role: "status" });
+    node.appendChild(shown);
+    function load() {
+      staff("staff/open311/keys").then(function (result) {
+        if (!result.ok) return;
+        list.textContent = "";
+        result.data.keys.forEach(function (k) {
+          var li = el("li", { text: k.client_name + " · " + k.key_id + " " });
+          if (k.active) {
+            var revoke = tx("button", "Cabut", "Revoke", { type: "button", className: "button link" });
+            revoke.setAttribute("aria-label", tr("Cabut kunci ", "Revoke key ") + k.client_name);
+            revoke.addEventListener("click", function () {
+              staff("staff/open311/keys/" + k.key_id, { method: "DELETE" }).then(function (r) {
+                if (r.ok) { saved(); load(); } else notifyServer(r);
+              }).catch(function () { /* expired */ });
+            });
+            li.appendChild(revoke);
+          } else {
+            li.appendChild(tx("span", "dicabut", "revoked", { className: "tag" }));
+          }
+          list.appendChild(li);
+        });
+        relabel();
+      }).catch(function () { /* expired */ });
+    }
+    node.appendChild(smallForm("key-form", ["Kunci baru", "New key"], [
+      field("client_name", "Nama klien", "Client name", input("client_name")),
+      field("contact", "Kontak (opsional)", "Contact (optional)", input("contact"))
+    ], ["Buat kunci", "Create the key"], function (f) {
+      return staff("staff/open311/keys", { method: "POST", body: { client_name: value(f.client_name) || "", contact: value(f.contact) } });
+    }, function (data) {
+      shown.textContent = "";
+      shown.appendChild(tx("span", "Kunci ini hanya ditampilkan sekali, simpan sekarang: ", "This key is shown once only, keep it now: "));
+      shown.appendChild(el("code", { className: "mono", id: "new-key", text: data.api_key }));
+      shown.hidden = false;
+      load();
+    }));
+    load();
+    return node;
   }
 
   // ---- router ---------------------------------------------------------------------------------
