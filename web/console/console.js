@@ -399,7 +399,11 @@
                           "Only what is due within " + within + " working days or late.", { className: "hint", id: "within-note" }));
     }
     var form = el("form", { className: "card filters", id: "filters", novalidate: true });
-    form.appendChild(tx("h2", "Saring", "Filter"));
+    // On a phone the filters fold away unless one is in use; on a wide screen they stay open.
+    var folded = el("details", { className: "filter-fold" });
+    folded.open = window.matchMedia("(min-width: 64rem)").matches || FILTERS.some(function (k) { return q.get(k); });
+    folded.appendChild(tx("summary", "Saring", "Filter", { className: "filter-summary" }));
+    form.appendChild(folded);
     var grid = el("div", { className: "filter-grid" });
     grid.appendChild(field("status", "Status", "Status", select("status", fromMap(STATUS), q.get("status"), ["Semua", "All"])));
     grid.appendChild(field("overdue", "Keterlambatan", "Lateness", select("overdue", [
@@ -430,13 +434,13 @@
     var to = el("input", { type: "date", name: "received_to", value: q.get("received_to") || "" });
     grid.appendChild(field("received_from", "Diterima sejak", "Received from", from));
     grid.appendChild(field("received_to", "Diterima sampai", "Received to", to));
-    form.appendChild(grid);
+    folded.appendChild(grid);
     var summary = summaryBox();
     form.appendChild(summary.box);
     var actions = el("div", { className: "inline-actions" });
     actions.appendChild(tx("button", "Terapkan", "Apply", { type: "submit", className: "button primary" }));
     actions.appendChild(tx("a", "Hapus saringan", "Clear filters", { href: "console#/queue", className: "button secondary" }));
-    form.appendChild(actions);
+    folded.appendChild(actions);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var next = new URLSearchParams();
