@@ -249,14 +249,20 @@ def test_the_reminder_email_links_to_the_report_which_opens_after_sign_in(consol
     tid = api.submit(title="Pengingat: trotoar rusak di Jalan Pemuda")["tracking_id"]
     status, view, _ = api.call("GET", f"/staff/reports/{tid}", user="admin.medan")
     due = dt.date.fromisoformat(view["deadlines"]["agency_review"])
-    done = subprocess.run([sys.executable, "-m", "scheduled.sweep", "--at", f"{due.isoformat()}T07:30:00+07:00"],
-                          cwd=REPO_ROOT, env=child_env(stack.env), capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
+    for extra in ([], ["--digest"]):  # the sweep's reminders, then the morning digest
+        done = subprocess.run([sys.executable, "-m", "scheduled.sweep", "--at", f"{due.isoformat()}T07:30:00+07:00",
+                               *extra], cwd=REPO_ROOT, env=child_env(stack.env), capture_output=True, text=True,
+                              timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
 
-    reminders = [m for m in _sent_mail(stack) if f"[LAPOR {tid}] Pengingat" in json.dumps(m)]
+    mail = _sent_mail(stack)
+    reminders = [m for m in mail if f"[LAPOR {tid}] Pengingat" in json.dumps(m)]
     assert reminders, "no reminder e-mail for the report"
     link = f"{stack.api_url}/console#/reports/{tid}"
     assert link in json.dumps(reminders[0])
+    digests = [m for m in mail if "perlu perhatian hari ini" in json.dumps(m) and tid in json.dumps(m)]
+    assert digests and link in json.dumps(digests[-1])
+    assert f"{stack.api_url}/console#/queue?within=2" in json.dumps(digests[-1])
 
     c = console(DESKTOP)
     c.page.goto(link)
@@ -328,8 +334,12 @@ def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console):
         page.click("#export-xlsx")
     path = download.value.path()
     assert Path(path).read_bytes()[:2] == b"PK"  # a zip: the XLSX
+    page.select_option("#stats-filters select[name=group_by]", "category")
+    page.click("#stats-filters button[type=submit]")
+    page.wait_for_selector("#charts figcaption:has-text('Tingkat penyelesaian per kategori')")
     page.click("#lang-switch")
     assert page.inner_text("#stats-title") == "Statistics"
+    assert page.locator("#charts figcaption").first.inner_text() == "Completion rate per category"
 
 
 def test_the_central_admin_manages_the_calendar_and_open311_keys(console):

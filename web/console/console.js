@@ -74,6 +74,8 @@
   var REASON = { incomplete: ["Tidak lengkap", "Incomplete"], out_of_scope: ["Di luar kewenangan", "Out of scope"],
                  duplicate: ["Duplikat", "Duplicate"], spam: ["Spam", "Spam"],
                  not_public_service: ["Bukan pelayanan publik", "Not a public service"] };
+  var GROUPS = { agency: ["Instansi", "Agency"], unit: ["Unit", "Unit"], category: ["Kategori", "Category"],
+                 channel: ["Kanal", "Channel"], kind: ["Klasifikasi", "Kind"] };
   var ROLE = { central_admin: ["Admin pusat", "Central admin"], agency_admin: ["Admin instansi", "Agency admin"],
                liaison_officer: ["Pejabat penghubung", "Liaison officer"], provincial_admin: ["Admin provinsi", "Provincial admin"] };
   function tmap(tag, map, key, attrs) {
@@ -959,6 +961,7 @@
         return { value: a.id, label: a.name };
       }), q.get("agency_id"), ["Semua", "All"])));
     }
+    grid.appendChild(field("group_by", "Kelompokkan menurut", "Group by", select("group_by", fromMap(GROUPS), q.get("group_by") || "agency")));
     form.appendChild(grid);
     var summary = summaryBox();
     form.appendChild(summary.box);
@@ -988,13 +991,14 @@
     function load() {
       errors.clear();
       charts.textContent = "";
-      Promise.all([get("agency"), get("month")]).then(function (r) {
+      var groupBy = form.elements.group_by.value;
+      Promise.all([get(groupBy), get("month")]).then(function (r) {
         var bad = r.filter(function (x) { return !x.ok; })[0];
         if (bad) {
           showErrors(errors, bad);
           return;
         }
-        drawStats(charts, r[0].data, r[1].data);
+        drawStats(charts, r[0].data, r[1].data, GROUPS[groupBy]);
         relabel();
       }).catch(function () { /* expired */ });
     }
@@ -1015,13 +1019,13 @@
         a.remove();
       });
     }
-    csv.addEventListener("click", function () { download("staff/statistics/export?" + params({ format: "csv", group_by: "agency" }), "csv", "statistik.csv"); });
-    xlsx.addEventListener("click", function () { download("staff/statistics/export?" + params({ format: "xlsx", group_by: "agency" }), "xlsx", "statistik.xlsx"); });
+    csv.addEventListener("click", function () { download("staff/statistics/export?" + params({ format: "csv", group_by: form.elements.group_by.value }), "csv", "statistik.csv"); });
+    xlsx.addEventListener("click", function () { download("staff/statistics/export?" + params({ format: "xlsx", group_by: form.elements.group_by.value }), "xlsx", "statistik.xlsx"); });
     list.addEventListener("click", function () { download("staff/reports/export?format=xlsx", "xlsx", "laporan.xlsx"); });
     load();
   }
 
-  function drawStats(root, byAgency, byMonth) {
+  function drawStats(root, byAgency, byMonth, group) {
     var t = byAgency.totals || {};
     var totals = el("ul", { className: "counts", id: "stats-totals" });
     [[t.received, "diterima", "received"], [t.completed, "selesai", "completed"], [pct(t.completion_rate), "tingkat penyelesaian", "completion rate"],
@@ -1032,10 +1036,12 @@
     });
     root.appendChild(totals);
     var groups = byAgency.groups || [];
-    root.appendChild(barChart("Tingkat penyelesaian per instansi (peringkat hanya dengan cukup laporan)",
-      "Completion rate per agency (ranked only with enough reports)", groups.map(function (g) {
+    var ranked = Boolean(byAgency.ranking);
+    root.appendChild(barChart("Tingkat penyelesaian per " + group[0].toLowerCase() + (ranked ? " (peringkat hanya dengan cukup laporan)" : ""),
+      "Completion rate per " + group[1].toLowerCase() + (ranked ? " (ranked only with enough reports)" : ""), groups.map(function (g) {
         return { label: (g.rank ? "#" + g.rank + " " : "") + I.pick(g.label || g.key), value: g.completion_rate || 0,
-                 text: pct(g.completion_rate) + (g.rank ? "" : " · " + I.pick(g.ranking_note || "")), cls: g.rank ? "" : "bar-muted" };
+                 text: pct(g.completion_rate) + (g.ranking_note ? " · " + I.pick(g.ranking_note) : ""),
+                 cls: byAgency.ranking && !g.rank ? "bar-muted" : "" };
       }), 100));
     root.appendChild(monthChart(byMonth.groups || []));
     var sla = t.sla_compliance || {};
