@@ -59,18 +59,20 @@ class Console:
         self.page.goto(f"/console#/reports/{tid}")
         self.page.wait_for_selector("#report-title")
 
-    def act(self, action: str, fill: dict[str, str] | None = None) -> None:
-        page = self.page
-        page.locator(f"#action-{action}").evaluate("d => { d.open = true; }")
-        form = page.locator(f"#action-{action} form")
-        for name, value in (fill or {}).items():
-            control = form.locator(f"[name='{name}']")
+    def submit(self, form: str, values: dict[str, str] | None = None, expect: str = "#notice.notice-success") -> None:
+        """Fills a form's controls by name, sends it and waits for `expect`."""
+        for name, value in (values or {}).items():
+            control = self.page.locator(f"{form} [name='{name}']")
             if control.evaluate("e => e.tagName") == "SELECT":
                 control.select_option(value)
             else:
                 control.fill(value)
-        form.locator("button[type=submit]").click()
-        page.wait_for_selector("#notice.notice-success")
+        self.page.click(f"{form} button[type=submit]")
+        self.page.wait_for_selector(expect)
+
+    def act(self, action: str, fill: dict[str, str] | None = None) -> None:
+        self.page.locator(f"#action-{action}").evaluate("d => { d.open = true; }")
+        self.submit(f"#action-{action} form", fill)
 
     def shot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
@@ -301,21 +303,13 @@ def test_an_admin_records_a_walk_in_report(console):
     c.open_screen("new", "#new-form")
     page = c.page
     check_accessibility(page, "manual entry")
-    page.select_option("#new-form select[name=channel]", "walk_in")
-    page.fill("#new-form input[name=received_at]", "2025-01-06T09:00")
-    page.fill("#new-form input[name=title]", "Lapak liar di trotoar Jalan Pandu")
-    page.fill("#new-form textarea[name=description]", "Pedagang menutup seluruh trotoar sehingga pejalan kaki turun ke jalan.")
-    page.select_option("#new-form select[name=province_code]", "12")
-    page.select_option("#new-form select[name=regency_code]", "12.71")
-    page.fill("#new-form input[name=name]", "Rina")
-    page.fill("#new-form input[name=phone]", "abc")
-    page.click("#new-form button[type=submit]")
-    page.wait_for_selector("#new-form .has-error")
+    c.submit("#new-form", {
+        "channel": "walk_in", "received_at": "2025-01-06T09:00", "title": "Lapak liar di trotoar Jalan Pandu",
+        "description": "Pedagang menutup seluruh trotoar sehingga pejalan kaki turun ke jalan.",
+        "province_code": "12", "regency_code": "12.71", "name": "Rina", "phone": "abc"}, expect="#new-form .has-error")
     assert page.inner_text("#new-form .has-error .field-error") == "Nomor telepon tidak valid."
     c.shot("new-errors")
-    page.fill("#new-form input[name=phone]", "0812-6000-7777")
-    page.click("#new-form button[type=submit]")
-    page.wait_for_selector("#report-title")
+    c.submit("#new-form", {"phone": "0812-6000-7777"}, expect="#report-title")
     assert page.inner_text("#report-title") == "Lapak liar di trotoar Jalan Pandu"
     assert page.inner_text("#r-status") == "Terdisposisi ke instansi"
     assert "terlambat" in page.inner_text("#r-deadlines")
@@ -353,14 +347,8 @@ def test_the_central_admin_manages_the_calendar_and_open311_keys(console):
     assert "bertugas hari ini" in page.inner_text("#duty-list")
     check_accessibility(page, "settings (central)")
 
-    page.fill("#calendar-form input[name=date]", "2031-06-16")
-    page.fill("#calendar-form input[name=note]", "Cuti bersama tambahan")
-    page.click("#calendar-form button[type=submit]")
-    page.wait_for_selector("#notice.notice-success")
-
-    page.fill("#key-form input[name=client_name]", "Aplikasi Kota Medan")
-    page.click("#key-form button[type=submit]")
-    page.wait_for_selector("#key-once:not([hidden])")
+    c.submit("#calendar-form", {"date": "2031-06-16", "note": "Cuti bersama tambahan"})
+    c.submit("#key-form", {"client_name": "Aplikasi Kota Medan"}, expect="#key-once:not([hidden])")
     assert re.match(r"^lapor311\.[0-9a-f]{12}\.", page.inner_text("#new-key"))
     page.click("#keys-list li:has-text('Aplikasi Kota Medan') button")
     page.wait_for_selector("#keys-list li:has-text('Aplikasi Kota Medan') .tag")
@@ -373,22 +361,14 @@ def test_an_agency_admin_names_a_liaison_officer_and_their_contact(console):
     c.open_screen("admin", "#duty select")
     page = c.page
     assert page.locator("#calendar").count() == 0 and page.locator("#keys").count() == 0
-    page.fill("#contact-form input[name=username]", "penghubung.satpol.medan")
-    page.fill("#contact-form input[name=name]", "Andi Satpol")
-    page.select_option("#contact-form select[name=unit_id]", "pemkot-medan.satpolpp")
-    page.fill("#contact-form input[name=email]", "bukan-email")
-    page.click("#contact-form button[type=submit]")
-    page.wait_for_selector("#contact-form .has-error")
-    page.fill("#contact-form input[name=email]", "andi@pemkomedan.go.id")
-    page.click("#contact-form button[type=submit]")
-    page.wait_for_selector("#notice.notice-success")
+    c.submit("#contact-form", {"username": "penghubung.satpol.medan", "name": "Andi Satpol",
+                               "unit_id": "pemkot-medan.satpolpp", "email": "bukan-email"}, expect="#contact-form .has-error")
+    c.submit("#contact-form", {"email": "andi@pemkomedan.go.id"})
     # Now a liaison officer of the unit, the contact is given a period on duty.
     page.select_option("#duty select", "pemkot-medan.satpolpp")
     page.wait_for_selector("#assignment-new:visible")
-    page.fill("#assignment-new input[name=username]", "penghubung.satpol.medan")
-    page.fill("#assignment-new input[name=start]", "2026-01-01")
-    page.click("#assignment-new button[type=submit]")
-    page.wait_for_selector("#duty-list li:has-text('penghubung.satpol.medan')")
+    c.submit("#assignment-new", {"username": "penghubung.satpol.medan", "start": "2026-01-01"},
+             expect="#duty-list li:has-text('penghubung.satpol.medan')")
     check_accessibility(page, "settings (agency)")
     c.shot("settings-agency")
 
