@@ -239,9 +239,10 @@
     return fill(pair[lang === "en" ? 1 : 0], vars);
   }
 
-  /* "bahasa / english" strings from the server: the half for the chosen language. */
+  /* "bahasa / english" strings from the server, or {id, en} objects: the chosen language's part. */
   function pick(text) {
     if (text == null) return "";
+    if (typeof text === "object") return String(lang === "en" ? text.en : text.id);
     var s = String(text);
     var at = s.indexOf(" / ");
     if (at < 0) return s;
