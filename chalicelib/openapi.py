@@ -97,6 +97,19 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "properties": {"next_due": {"oneOf": [{"$ref": REF.format(model="NextDue")}, {"type": "null"}]}}}},
                        "next_cursor": {"type": ["string", "null"]}},
     },
+    "StaffQueue": {
+        "type": "object", "required": ["items", "next_cursor", "counts"],
+        "properties": {"items": {"$ref": "#/components/schemas/StaffReportList/properties/items"},
+                       "next_cursor": {"type": ["string", "null"]},
+                       "counts": {"oneOf": [{"type": "null"}, {
+                           "type": "object", "required": ["late", "due_today", "due_within_2_working_days", "as_of"],
+                           "description": "on the first page (no cursor): the caller's open work with the filters, "
+                                          "late / due today / due within 2 working days (today's included)",
+                           "properties": {"late": {"type": "integer", "minimum": 0},
+                                          "due_today": {"type": "integer", "minimum": 0},
+                                          "due_within_2_working_days": {"type": "integer", "minimum": 0},
+                                          "as_of": {"type": "string", "format": "date"}}}]}},
+    },
     "Object": {"type": "object"},
     "Open311List": {"type": "array", "items": {"type": "object"},
                     "description": "GeoReport v2 answers a list (services, service requests, tokens)"},
@@ -281,6 +294,21 @@ def _list_params() -> tuple[Param, ...]:
     return tuple(Param(name, known.get(name, ID64)) for name in sorted(LIST_PARAMS))
 
 
+def _queue_params() -> tuple[Param, ...]:
+    """GET /staff/queue: the list's filters (`overdue`: the nearest open deadline has passed), its
+    own cursor, and `within` working days."""
+    from .domain.worklist import QUEUE_CURSOR_PATTERN
+    from .routes.queue import MAX_WITHIN
+
+    params = {p.name: p for p in _list_params()}
+    params["cursor"] = Param("cursor", {"type": "string", "pattern": QUEUE_CURSOR_PATTERN,
+                                        "examples": ["2025-01-09_C0P7-RX82"]},
+                             "next_cursor of the previous page: the last report's nearest open deadline and id")
+    params["within"] = Param("within", {"type": "integer", "minimum": 0, "maximum": MAX_WITHIN},
+                             "only what is late or due within this many working days (0: today)")
+    return tuple(params[k] for k in sorted(params))
+
+
 def _export_params() -> tuple[Param, ...]:
     from .services.exports import EXPORT_MAX_ROWS, FORMATS
 
@@ -391,6 +419,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                                    ok=201, ok_schema="Created", errors=(400,)),
     ("GET", "/staff/reports"): Op("Reports in the caller's scope, newest first", STAFF, query=_list_params,
                                   ok_schema="StaffReportList", errors=(400,)),
+    ("GET", "/staff/queue"): Op("The caller's open work, nearest open deadline first (late first), with counts",
+                                STAFF, query=_queue_params, ok_schema="StaffQueue", errors=(400,)),
     ("GET", "/staff/reports/{tid}"): Op("A report's full record and history", STAFF, ok_schema="StaffReport",
                                         errors=(404,)),
     ("POST", "/staff/reports/{tid}/actions"): Op("Act on a report (dispatch, assign, respond, ...)", STAFF,

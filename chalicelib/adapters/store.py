@@ -75,6 +75,9 @@ class ReportModel(Model):
     # these, sorted by the nearest of those deadlines.
     open_bucket = UnicodeAttribute(null=True)
     open_due_key = UnicodeAttribute(null=True)
+    # The handling agency's province, only on a report located in another one: a province's queue
+    # reads those from their own index instead of filtering out the ones located at home.
+    agency_province_elsewhere = UnicodeAttribute(null=True)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
@@ -87,6 +90,12 @@ class ReportModel(Model):
     by_next_action = index("by_next_action", "due_bucket", "next_action_at")
     by_public_update = index("by_public_update", "public_bucket", "public_updated_key")
     by_open_due = index("by_open_due", "open_bucket", "open_due_key")
+    # The queues' per-scope copies of it: sparse too, since only open reports carry open_due_key
+    # (a GSI holds an item only when it has both key attributes); a scope's queue reads its own work.
+    by_agency_open_due = index("by_agency_open_due", "agency_id", "open_due_key")
+    by_unit_open_due = index("by_unit_open_due", "unit_id", "open_due_key")
+    by_province_open_due = index("by_province_open_due", "province_code", "open_due_key")
+    by_agency_province_open_due = index("by_agency_province_open_due", "agency_province_elsewhere", "open_due_key")
 
 
 class EventModel(Model):
@@ -179,6 +188,8 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     nearest = min((report.deadlines[s] for s in report.open_officer_stages()), default=None)
     m.open_bucket = OPEN_BUCKET if nearest else None
     m.open_due_key = f"{nearest}#{report.tracking_id}" if nearest else None
+    elsewhere = report.agency_province_code != report.location.province_code
+    m.agency_province_elsewhere = report.agency_province_code if elsewhere else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
     body.update({k: iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
@@ -364,6 +375,39 @@ class DynamoReports:
     def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
         return _run_list(query, limit, cursor)
 
+    def open_work(self, query: "ListQuery", due: tuple[str | None, str | None], limit: int) -> tuple[list[Report], str | None]:
+        """Open reports of a scope, nearest open deadline first, with keys strictly inside `due`
+        (after, before) on `open_due_key`; and the last key returned when more follow. Each source
+        (one index, or a province's two) reads at most limit+1 matches from its own open work."""
+        merged: list[ReportModel] = []
+        for index, hash_value, cond in _open_sources(query):
+            rk = _open_due_condition(*due)
+            if rk is False:
+                return [], None
+            taken = 0
+            for m in index.query(hash_value, range_key_condition=rk, filter_condition=cond,
+                                 page_size=max(limit + 1, 25)):
+                if m.open_due_key in due:
+                    continue  # between is inclusive; the bounds are not
+                merged.append(m)
+                taken += 1
+                if taken > limit:
+                    break
+        merged.sort(key=lambda m: m.open_due_key)
+        page = merged[:limit]
+        return [from_model(m) for m in page], page[-1].open_due_key if len(merged) > limit else None
+
+    def count_open_work(self, query: "ListQuery", ranges: dict[str, tuple[str | None, str | None]]) -> dict[str, int]:
+        """How many open reports of a scope fall in each due range: Select=COUNT Queries that
+        read only the scope's open work in those ranges."""
+        sizes = dict.fromkeys(ranges, 0)
+        for index, hash_value, cond in _open_sources(query):
+            for name, due in ranges.items():
+                rk = _open_due_condition(*due)
+                if rk is not False:
+                    sizes[name] += index.count(hash_value, range_key_condition=rk, filter_condition=cond)
+        return sizes
+
     def public_updates(self, after: dt.datetime, before: dt.datetime, any_of: dict[str, tuple[str, ...]],
                        received: tuple[dt.datetime, dt.datetime] | None, limit: int) -> list[Report]:
         """Public reports whose public timeline last moved in [after, before], most recent first:
@@ -434,6 +478,32 @@ def _filter(q: ListQuery, index_attr: str, extra):
     if q.published_only:  # Report.is_public, as to_model stored it (the one rule, not written again here)
         cond = _and(cond, ReportModel.public_bucket == PUBLIC_BUCKET)
     return cond
+
+
+def _open_sources(q: ListQuery) -> list[tuple[GlobalSecondaryIndex, str, Any]]:
+    """(index, hash value, filter) of the open-work indexes a scope reads: a unit's or an
+    agency's own partition, a province's two (by location; by the handling agency's province for
+    reports located elsewhere), or the whole country's for the central admin."""
+    eq = dict(q.equals)
+    scoped = next(((attr, eq[attr]) for attr in ("unit_id", "agency_id") if attr in eq), None)
+    if scoped:
+        index = ReportModel.by_unit_open_due if scoped[0] == "unit_id" else ReportModel.by_agency_open_due
+        return [(index, scoped[1], _filter(q, scoped[0], None))]
+    if q.province:
+        return [(ReportModel.by_province_open_due, q.province, _filter(q, "province_code", None)),
+                (ReportModel.by_agency_province_open_due, q.province, _filter(q, "agency_province_code", None))]
+    return [(ReportModel.by_open_due, OPEN_BUCKET, _filter(q, "open_bucket", None))]
+
+
+def _open_due_condition(after: str | None, before: str | None):
+    """The range-key condition for keys strictly between the bounds (the caller drops a key equal
+    to one, as between is inclusive); None for no bound, False for an empty range."""
+    key = ReportModel.open_due_key
+    if after is not None and before is not None:
+        return key.between(after, before) if after < before else False
+    if after is not None:
+        return key > after
+    return key < before if before is not None else None
 
 
 _KEY_SPELLING, _CURSOR_SPELLING = "+00:00#", "Z_"  # received_key's UTC offset and separator, URL-safe

@@ -102,3 +102,54 @@ def next_due(report: Report, calendar: WorkingCalendar, today: dt.date) -> dict[
     due = dt.date.fromisoformat(report.deadlines[stage])
     return {"stage": stage, "due": due.isoformat(), **time_left(calendar, due, today)}
 
+
+
+# ---- the deadline-ordered queue -------------------------------------------------------------------
+# A queue page's position, as /openapi.json states it: the last report's nearest open deadline and
+# tracking id, `2025-01-09_XQAZ-QAXK`, URL-safe. Any value of that shape is a position.
+QUEUE_CURSOR_PATTERN = r"^\d{4}-\d{2}-\d{2}_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
+SOON_WORKING_DAYS = 2  # the console's "due within 2 working days" (and the digest's horizon)
+
+# A due range: (after, before), both exclusive, on the queue's sort key "<due date>#<tracking id>".
+# A bare date sorts before every key of that day, so ("2025-01-09", "2025-01-11") is the 9th and 10th.
+DueRange = tuple[str | None, str | None]
+
+
+def queue_position(cursor: str) -> str:
+    """The sort key a published cursor stands for."""
+    due, _, tracking_id = cursor.partition("_")
+    return f"{due}#{tracking_id}"
+
+
+def queue_cursor(key: str) -> str:
+    return key.replace("#", "_", 1)
+
+
+def _due_before(calendar: WorkingCalendar, today: dt.date, working_days: int) -> str:
+    """The first date with more than `working_days` working days left: what is due before it is
+    due within them (0: due today, including a weekend's deadlines seen on that weekend)."""
+    return calendar.add_working_days(today, working_days + 1).isoformat()
+
+
+def queue_range(calendar: WorkingCalendar, today: dt.date, late: bool | None, within: int | None,
+                after: str | None) -> DueRange:
+    """The keys a queue page may hold: late only (due before today) or not late, due within
+    `within` working days (late ones included), after the cursor's key."""
+    lower = max(filter(None, (after, today.isoformat() if late is False else None)), default=None)
+    uppers = [today.isoformat()] if late else []
+    if within is not None:
+        uppers.append(_due_before(calendar, today, within))
+    return lower, min(uppers, default=None)
+
+
+def count_ranges(calendar: WorkingCalendar, today: dt.date) -> dict[str, DueRange]:
+    """Disjoint due ranges whose sizes give the queue's counts (see `queue_counts`)."""
+    first = _due_before(calendar, today, 0)
+    return {"late": (None, today.isoformat()), "due_today": (today.isoformat(), first),
+            "due_later_soon": (first, _due_before(calendar, today, SOON_WORKING_DAYS))}
+
+
+def queue_counts(sizes: dict[str, int]) -> dict[str, int]:
+    """Late; due today (no working day left); due within 2 working days, today's included."""
+    return {"late": sizes["late"], "due_today": sizes["due_today"],
+            "due_within_2_working_days": sizes["due_today"] + sizes["due_later_soon"]}

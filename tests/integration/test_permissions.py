@@ -124,7 +124,8 @@ def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, r
 
 # ---- lists and exports: 200 for everyone, with only what is in scope ---------------------------------
 @pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("path", ["/staff/reports?limit=200", "/staff/reports/export?format=csv"])
+@pytest.mark.parametrize("path", ["/staff/reports?limit=200", "/staff/reports/export?format=csv",
+                                  "/staff/queue?limit=200"])
 def test_lists_show_each_role_only_reports_in_its_scope(api, role, path):
     inside, outside = (report_at(p, "assigned") if p else None for p in ROLE_PLACES[role])
     response = api.client.http.get(path, headers=api.platform.headers(role))
@@ -277,7 +278,7 @@ def test_the_matrices_cover_every_staff_route_of_the_app():
 
     staff = {(m, p) for p, methods in app.routes.items() for m in methods if p.startswith("/staff/")}
     covered = {(m, r) for m, r, *_ in ROUTE_MATRIX} | {
-        ("GET", "/staff/reports"), ("GET", "/staff/reports/export"), ("GET", "/staff/reports/{tid}"),
+        ("GET", "/staff/reports"), ("GET", "/staff/reports/export"), ("GET", "/staff/queue"), ("GET", "/staff/reports/{tid}"),
         ("POST", "/staff/reports/{tid}/actions"), ("GET", "/staff/reports/{tid}/attachments")}
     assert staff <= covered, sorted(staff - covered)
     from chalicelib.domain.lifecycle import STAFF_ACTIONS

@@ -88,6 +88,7 @@ def full_walk(api) -> dict[str, str]:
     for user, action in steps:
         tick(60)
         assert api.post(f"/staff/reports/{tid}/actions", action, user=user)[0] == 200
+        assert api.get("/staff/queue", user=user)[0] == 200  # its log lines are scanned too
     tick(60)
     reply = http.post(f"/reports/{tid}/replies", body=json.dumps({"message": "Lokasinya di depan pasar."}),
                       headers={"Content-Type": "application/json", "X-Access-Code": code})
@@ -202,3 +203,14 @@ def test_access_codes_are_compared_in_constant_time_and_stored_hashed(api):
     stored = json.dumps(ReportModel.get(created["tracking_id"]).body.as_dict())
     assert created["access_code"] not in stored
     assert re.search(r'"access_code_hash": "hmac-sha256\$[0-9a-f]{32}\$[0-9a-f]{64}"', stored)  # keyed and salted
+
+
+def test_the_queue_shows_an_anonymous_reporter_only_to_the_central_admin(api):
+    body = report_body(reporter={"name": NAME, "email": EMAIL, "phone": PHONE}, anonymous=True,
+                       agency_id="pemkot-medan")
+    tid = api.post("/reports", body)[1]["tracking_id"]
+    status, mine = api.get("/staff/queue", user=MEDAN)
+    assert status == 200 and [i["tracking_id"] for i in mine["items"]] == [tid]
+    assert leaks(json.dumps(mine)) == [] and mine["items"][0]["reporter"]["name"] == "Anonim"
+    status, central = api.get("/staff/queue", user=CENTRAL)
+    assert status == 200 and set(leaks(json.dumps(central))) >= {NAME, EMAIL}
