@@ -141,6 +141,49 @@ def test_every_demo_role_signs_in_and_sees_its_own_queue(console, api):
         c.close()
 
 
+def test_the_queue_is_the_servers_deadline_order_with_its_counts_and_fits_a_phone(console, api):
+    """Three reports typed in for Batam, received 30 days, 1 day and 0 days ago: their agency review
+    clocks put them late, due soon and later. The queue shows them in that order wherever they
+    fall among the rest, the counts are the server's, and at 390 px nothing scrolls sideways."""
+    wib = dt.timezone(dt.timedelta(hours=7))
+    now = dt.datetime.now(wib).replace(microsecond=0)
+    tids = []
+    for days in (0, 30, 1):
+        body = {**_batam_entry(), "title": f"Antrean urut: diterima {days} hari lalu",
+                "received_at": (now - dt.timedelta(days=days, minutes=5)).isoformat()}
+        status, created, _ = api.call("POST", "/staff/reports", body, user="admin.pusat")
+        assert status == 201, created
+        tids.append(created["tracking_id"])  # typed in for an agency: dispatched, its review clock running
+    today, late, soon = tids
+    status, server, _ = api.call("GET", "/staff/queue?limit=200", user="admin.pusat")
+    assert status == 200
+
+    c = console()
+    c.sign_in("admin.pusat")
+    page = c.page
+    page.wait_for_selector("#queue-table[aria-busy=false]")
+    while page.locator("#queue-more").is_visible():
+        page.click("#queue-more")
+        page.wait_for_timeout(300)
+    shown = page.locator("#queue-table tbody tr a.mono").all_inner_texts()
+    assert shown == [item["tracking_id"] for item in server["items"]][: len(shown)]
+    assert shown.index(late) < shown.index(soon) < shown.index(today)
+    assert "late" in page.locator(f"#queue-table tr:has(a:has-text('{late}'))").get_attribute("class")
+    for key, box in (("late", "#count-late"), ("due_today", "#count-today"), ("due_within_2_working_days", "#count-soon")):
+        assert page.inner_text(f"{box} strong") == str(server["counts"][key])
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    assert page.evaluate("(w => w.scrollWidth <= w.clientWidth)(document.querySelector('#queue-table').parentNode)")
+    check_accessibility(page, "queue at 390 px")
+    c.shot("queue-order")
+
+
+def _batam_entry() -> dict:
+    return {"kind": "complaint", "description": "Lampu jalan padam sejak dua minggu di depan pasar.",
+            "location": {"province_code": "21", "regency_code": "21.71"}, "agency_id": "pemkot-batam",
+            "category_id": "street-lighting", "reporter": {"name": "Sari", "email": "sari@example.com"},
+            "channel": "call_centre"}
+
+
 def test_a_wrong_password_is_refused_at_cognito_and_said_in_the_chosen_language(console, stack):
     c = console()
     page = c.page

@@ -383,13 +383,6 @@
     var at = location.hash.indexOf("?");
     return new URLSearchParams(at >= 0 ? location.hash.slice(at + 1) : "");
   }
-  /* Late first, then the nearest deadline; reports with no running clock of ours last. */
-  function urgency(item) {
-    var d = item.next_due;
-    if (!d) return 1e6;
-    return d.late_working_days > 0 ? -d.late_working_days : d.working_days_left;
-  }
-
   function renderQueue(view) {
     var q = hashQuery();
     var within = q.get("within");
@@ -456,14 +449,15 @@
     });
     view.appendChild(form);
 
-    var table = el("table", { className: "queue", id: "queue-table", "aria-busy": "true" });
+    // Explicit roles: on a phone the rows become stacked cards (CSS display), which would otherwise
+    // drop the table's semantics for screen readers.
+    var table = el("table", { className: "queue", id: "queue-table", "aria-busy": "true", role: "table" });
     var caption = tx("caption", "Laporan, tenggat terdekat lebih dulu", "Reports, nearest deadline first", { id: "queue-caption" });
     table.appendChild(caption);
-    var head = el("tr");
-    [["Laporan", "Report"], ["Status", "Status"], ["Tenggat", "Deadline"], ["Instansi / unit", "Agency / unit"],
-     ["Kategori", "Category"], ["Kanal", "Channel"]].forEach(function (h) { head.appendChild(tx("th", h[0], h[1], { scope: "col" })); });
-    table.appendChild(el("thead", {}, [head]));
-    var body = el("tbody");
+    var head = el("tr", { role: "row" });
+    QUEUE_COLUMNS.forEach(function (h) { head.appendChild(tx("th", h[0], h[1], { scope: "col", role: "columnheader" })); });
+    table.appendChild(el("thead", { role: "rowgroup" }, [head]));
+    var body = el("tbody", { role: "rowgroup" });
     table.appendChild(body);
     view.appendChild(el("div", { className: "table-wrap", tabindex: "0", role: "region", "aria-labelledby": "queue-caption" }, [table]));
     var empty = tx("p", "Tidak ada laporan yang cocok.", "No matching reports.", { className: "hint", hidden: true, id: "queue-empty" });
@@ -471,36 +465,30 @@
     var more = tx("button", "Muat lebih banyak", "Load more", { type: "button", className: "button secondary", hidden: true, id: "queue-more" });
     view.appendChild(more);
 
-    var items = [];
+    // The server's order (nearest open deadline first, late first), its counts and its `within`:
+    // pages append in order, so nothing is sorted or counted here.
     var cursor = null;
-    function draw() {
-      var shown = items.filter(function (item) {
-        if (!within) return true;
-        var d = item.next_due;
-        return Boolean(d) && (d.late_working_days > 0 || d.working_days_left <= Number(within));
-      }).sort(function (a, b) { return urgency(a) - urgency(b) || (a.received_at < b.received_at ? -1 : 1); });
-      body.textContent = "";
-      shown.forEach(function (item) { body.appendChild(queueRow(item)); });
-      empty.hidden = shown.length > 0;
-      drawCounts(counts, shown);
-      relabel();
-    }
+    var shown = 0;
     function load() {
       var params = new URLSearchParams();
       FILTERS.forEach(function (name) { if (q.get(name)) params.set(name, q.get(name)); });
+      if (within) params.set("within", within);
       params.set("limit", String(PAGE_SIZE));
       if (cursor) params.set("cursor", cursor);
       more.disabled = true;
-      staff("staff/reports?" + params.toString()).then(function (result) {
+      staff("staff/queue?" + params.toString()).then(function (result) {
         more.disabled = false;
         if (!result.ok) {
           showErrors(new L.FieldErrors(form, summary), result);
           return;
         }
-        items = items.concat(result.data.items);
+        result.data.items.forEach(function (item) { body.appendChild(queueRow(item)); });
+        shown += result.data.items.length;
+        if (result.data.counts) drawCounts(counts, result.data.counts);
         cursor = result.data.next_cursor;
         more.hidden = !cursor;
-        draw();
+        empty.hidden = shown > 0;
+        relabel();
         table.setAttribute("aria-busy", "false");
       }).catch(function () { /* expired */ });
     }
@@ -508,26 +496,23 @@
     load();
   }
 
-  function drawCounts(counts, items) {
-    var late = 0, today = 0, soon = 0;
-    items.forEach(function (item) {
-      var d = item.next_due;
-      if (!d) return;
-      if (d.late_working_days > 0) late += 1;
-      else if (d.working_days_left === 0) today += 1;
-      if (!d.late_working_days && d.working_days_left <= 2) soon += 1;
-    });
+  /* The server's counts of the whole queue (GET /staff/queue, first page), not of the rows loaded. */
+  function drawCounts(counts, n) {
     counts.textContent = "";
-    [[today, "jatuh tempo hari ini", "due today", "count-today"], [soon, "dalam 2 hari kerja", "within 2 working days", "count-soon"],
-     [late, "terlambat", "late", "count-late"]].forEach(function (c) {
+    [[n.due_today, "jatuh tempo hari ini", "due today", "count-today"],
+     [n.due_within_2_working_days, "dalam 2 hari kerja", "within 2 working days", "count-soon"],
+     [n.late, "terlambat", "late", "count-late"]].forEach(function (c) {
       var li = el("li", { className: "count " + c[3], id: c[3] }, [el("strong", { text: String(c[0]) }), " "]);
       li.appendChild(tx("span", c[1], c[2]));
       counts.appendChild(li);
     });
   }
 
+  var QUEUE_COLUMNS = [["Laporan", "Report"], ["Status", "Status"], ["Tenggat", "Deadline"],
+                       ["Instansi / unit", "Agency / unit"], ["Kategori", "Category"], ["Kanal", "Channel"]];
+
   function queueRow(item) {
-    var tr_ = el("tr", { className: item.next_due && item.next_due.late_working_days > 0 ? "late" : "" });
+    var tr_ = el("tr", { className: item.next_due && item.next_due.late_working_days > 0 ? "late" : "", role: "row" });
     var link = el("a", { href: "console#/reports/" + item.tracking_id, className: "mono", text: item.tracking_id });
     tr_.appendChild(el("td", {}, [link, el("br"), el("span", { className: "row-title", text: item.title })]));
     tr_.appendChild(el("td", {}, [tmap("span", STATUS, item.status)]));
@@ -544,6 +529,12 @@
     tr_.appendChild(el("td", { text: item.agency_id ? agencyName(item.agency_id) + (item.unit_id ? " / " + unitName(item.agency_id, item.unit_id) : "") : "—" }));
     tr_.appendChild(el("td", { text: categoryName(item.category_id) }));
     tr_.appendChild(el("td", {}, [tmap("span", CHANNEL, item.channel)]));
+    // Each cell names its column for the phone's stacked cards (CSS shows it in the page's language).
+    Array.prototype.forEach.call(tr_.children, function (td, i) {
+      td.setAttribute("role", "cell");
+      td.setAttribute("data-col-id", QUEUE_COLUMNS[i][0]);
+      td.setAttribute("data-col-en", QUEUE_COLUMNS[i][1]);
+    });
     return tr_;
   }
 
