@@ -309,6 +309,15 @@ def _queue_params() -> tuple[Param, ...]:
     return tuple(params[k] for k in sorted(params))
 
 
+def _staff_list_params() -> tuple[Param, ...]:
+    from .services.officers import STAFF_CURSOR_PATTERN
+
+    return (Param("cursor", {"type": "string", "pattern": STAFF_CURSOR_PATTERN, "maxLength": 100,
+                             "examples": ["liaison_officer~pemkot-medan.dlh"]},
+                  "next_cursor of the previous page: the next role/scope partition"),
+            Param("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50}))
+
+
 def _export_params() -> tuple[Param, ...]:
     from .services.exports import EXPORT_MAX_ROWS, FORMATS
 
@@ -448,6 +457,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                                                        ok=201, errors=(400, 404)),
     ("POST", "/staff/units/{unit_id}/assignments/{assignment_id}/end"): Op("End a period", STAFF, body="AssignmentEndIn",
                                                                            errors=(400, 404)),
+    ("GET", "/staff/officers"): Op("The contact rows the caller may edit (agency admin: its agency's; central: all)",
+                                   STAFF, query=_staff_list_params, errors=(400,)),
     ("PUT", "/staff/officers/{username}"): Op("A staff member's contact row", STAFF, body="StaffIn", errors=(400, 404)),
     ("POST", "/staff/open311/keys"): Op("Issue an Open311 client key", STAFF, body="Open311KeyIn", ok=201, errors=(400,)),
     ("GET", "/staff/open311/keys"): Op("Open311 client keys", STAFF, errors=()),

@@ -7,7 +7,7 @@ from chalice import Blueprint
 
 from .. import wiring
 from ..domain.staff import StaffMember
-from ..http import json_body, json_response, staff_only
+from ..http import Query, json_body, json_response, staff_only
 from ..lazy import lazy_import
 
 officers = lazy_import("chalicelib.services.officers")
@@ -61,3 +61,16 @@ def put_officer(who, username):
     body = schemas.parse(schemas.StaffIn, json_body(bp.current_request))
     member = StaffMember(username=username, **body.model_dump())
     return asdict(officers.put_staff(wiring.directory(), who, member))
+
+
+@bp.route("/staff/officers", methods=["GET"])
+@staff
+def list_officers(who):
+    """The contact rows the caller may edit, so a console lists them instead of asking for a username."""
+    from ..adapters.regions import regions
+
+    q = Query(bp.current_request.query_params, {"limit", "cursor"})
+    provinces = [p["code"] for p in regions()["provinces"]]
+    rows, cursor = officers.list_staff(wiring.directory(), who, provinces, q.int("limit", 50, 1, 200),
+                                       q.str("cursor", max_len=100, pattern=officers.STAFF_CURSOR_PATTERN))
+    return {"items": [asdict(m) for m in rows], "next_cursor": cursor}

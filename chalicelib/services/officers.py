@@ -89,3 +89,41 @@ def put_staff(directory, principal: Principal, member: StaffMember) -> StaffMemb
         raise InvalidInput("Instansi tidak dikenal", "Unknown agency", {"agency_id": "tidak dikenal / unknown"})
     directory.put_staff(member)
     return member
+
+
+STAFF_CURSOR_PATTERN = r"^[a-z_]{1,32}~[A-Za-z0-9._-]{1,64}$"  # a role/scope partition: "liaison_officer~pemkot-medan.dlh"
+
+
+def _partitions(directory, principal: Principal, provinces) -> list[tuple[str, str]]:
+    """The directory's staff#<role>#<scope> partitions whose rows the caller may edit, in a fixed
+    order: an agency admin's agency (its admins, then each unit's liaison officers); for the
+    central admin every one (central admins, provincial admins by province, then each agency's)."""
+    if principal.role == Role.AGENCY_ADMIN:
+        agencies = [a for a in [directory.agency(principal.agency_id or "")] if a is not None]
+        head: list[tuple[str, str]] = []
+    elif principal.role == Role.CENTRAL_ADMIN:
+        agencies = directory.agencies()
+        head = [(Role.CENTRAL_ADMIN.value, "all")] + [(Role.PROVINCIAL_ADMIN.value, p) for p in provinces]
+    else:
+        raise Forbidden("Hanya admin instansi atau admin pusat", "Only an agency admin or the central admin")
+    return head + [part for a in agencies for part in
+                   [(Role.AGENCY_ADMIN.value, a.id)] + [(Role.LIAISON_OFFICER.value, u.id) for u in a.units]]
+
+
+def list_staff(directory, principal: Principal, provinces, limit: int,
+               cursor: str | None) -> tuple[list[StaffMember], str | None]:
+    """Contact rows the caller may edit, a page of whole role/scope partitions (each one Query)
+    of at least `limit` rows unless none are left; the cursor names the next partition."""
+    parts = _partitions(directory, principal, provinces)
+    start = 0
+    if cursor is not None:
+        role, _, scope = cursor.partition("~")
+        if (role, scope) not in parts:
+            raise InvalidInput("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
+        start = parts.index((role, scope))
+    rows: list[StaffMember] = []
+    for i in range(start, len(parts)):
+        if len(rows) >= limit:
+            return rows, "~".join(parts[i])
+        rows.extend(sorted(directory.staff_with_role(*parts[i]), key=lambda m: m.username))
+    return rows, None

@@ -204,6 +204,8 @@ ROUTE_MATRIX = [
      lambda a: (f"/staff/units/pemkot-batam.dishub/assignments/"
                 f"{_assignment_at(a, 'pemkot-batam.dishub', 'penghubung.dishub.batam')}/end", {"end": "2099-12-31"}),
      ("200 200", "200 403", "403 403", "403 403", "403 403", "403 403")),
+    ("GET", "/staff/officers", lambda a: ("/staff/officers", None), None,
+     ("200", "200", "403", "403", "403", "403")),
     ("PUT", "/staff/officers/{username}",
      lambda a: ("/staff/officers/penghubung.baru.medan", _officer("penghubung.baru.medan", "pemkot-medan", "pemkot-medan.dlh")),
      lambda a: ("/staff/officers/penghubung.baru.batam", _officer("penghubung.baru.batam", "pemkot-batam", "pemkot-batam.dinkes")),
