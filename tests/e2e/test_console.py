@@ -390,6 +390,12 @@ def test_the_central_admin_manages_the_calendar_and_open311_keys(console):
     assert "bertugas hari ini" in page.inner_text("#duty-list")
     check_accessibility(page, "settings (central)")
 
+    # Contact rows are listed (a provincial admin's with its province); a category's limit is set.
+    page.click("#contact-list li:has-text('admin.sumut') button")
+    assert page.input_value("#contact-form [name=username]") == "admin.sumut"
+    assert page.input_value("#contact-form [name=province_code]") == "12"
+    c.submit("#sla-category-form", {"category_id": "street-lighting", "stage": "completion_complaint", "days": "10"},
+             expect="#sla-overrides li:has-text('completion_complaint 10')")
     c.submit("#calendar-form", {"date": "2031-06-16", "note": "Cuti bersama tambahan"})
     c.submit("#key-form", {"client_name": "Aplikasi Kota Medan"}, expect="#key-once:not([hidden])")
     assert re.match(r"^lapor311\.[0-9a-f]{12}\.", page.inner_text("#new-key"))
@@ -412,6 +418,14 @@ def test_an_agency_admin_names_a_liaison_officer_and_their_contact(console):
     page.wait_for_selector("#assignment-new:visible")
     c.submit("#assignment-new", {"username": "penghubung.satpol.medan", "start": "2026-01-01"},
              expect="#duty-list li:has-text('penghubung.satpol.medan')")
+    # The period is ended by picking it from the listed ones, not by typing its id.
+    c.submit("#assignment-end", {"assignment_id": "2026-01-01~penghubung.satpol.medan", "end": "2026-12-31"},
+             expect="#duty-list li:has-text('31 Desember 2026')")
+    # Its contact rows are listed; editing one fills the form (no username to type).
+    page.click("#contact-list li:has-text('penghubung.dishub.medan') button")
+    assert page.input_value("#contact-form [name=username]") == "penghubung.dishub.medan"
+    assert page.input_value("#contact-form [name=unit_id]") == "pemkot-medan.dishub"
+    assert page.locator("#contact-form [name=province_code]").count() == 0
     check_accessibility(page, "settings (agency)")
     c.shot("settings-agency")
 

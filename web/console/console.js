@@ -1110,6 +1110,20 @@
     duty.appendChild(list);
     var forms = el("div", { hidden: true });
     duty.appendChild(forms);
+    // The periods listed are the ones a form may replace or end: picked, never typed.
+    var replaces = select("replaces", [], null, ["Tidak ada", "None"]);
+    var ending = select("assignment_id", [], null);
+    function periodLabel(a) {
+      return a.username + " · " + L.formatDate(a.start) + " – " + (a.end ? L.formatDate(a.end) : "…") + (a.decree ? " · " + a.decree : "");
+    }
+    function offer(assignments) {
+      replaces.length = 1;
+      ending.length = 0;
+      assignments.forEach(function (a) {
+        replaces.appendChild(el("option", { value: a.id, text: periodLabel(a) }));
+        ending.appendChild(el("option", { value: a.id, text: periodLabel(a) }));
+      });
+    }
     function load() {
       list.textContent = "";
       forms.hidden = !unitSelect.value;
@@ -1117,9 +1131,9 @@
       staff("staff/units/" + unitSelect.value + "/assignments").then(function (result) {
         if (!result.ok) { notifyServer(result); return; }
         if (!result.data.assignments.length) list.appendChild(tx("li", "Belum ada penugasan.", "No periods yet."));
+        offer(result.data.assignments);
         result.data.assignments.forEach(function (a) {
-          var li = el("li", { text: a.username + " · " + L.formatDate(a.start) + " – " + (a.end ? L.formatDate(a.end) : "…") +
-                                    (a.decree ? " · " + a.decree : "") + " · " + a.id + " " });
+          var li = el("li", { text: periodLabel(a) + " " });
           if (a.on_duty) li.appendChild(tx("span", "bertugas hari ini", "on duty today", { className: "tag tag-ok" }));
           list.appendChild(li);
         });
@@ -1133,13 +1147,13 @@
       field("start", "Mulai", "Start", input("start", "date")),
       field("end", "Selesai (opsional)", "End (optional)", input("end", "date")),
       field("decree", "Nomor SK (opsional)", "Decree number (optional)", input("decree")),
-      field("replaces", "Menggantikan penugasan (id, opsional)", "Replaces period (id, optional)", input("replaces"))
+      field("replaces", "Menggantikan penugasan (opsional)", "Replaces a period (optional)", replaces)
     ], ["Simpan penugasan", "Save the period"], function (f) {
       return post("/assignments", { username: value(f.username) || "", start: value(f.start) || "", end: value(f.end),
                                    decree: value(f.decree), replaces: value(f.replaces) });
     }, function () { saved(); load(); }));
     forms.appendChild(smallForm("assignment-end", ["Akhiri penugasan", "End a period"], [
-      field("assignment_id", "Id penugasan", "Period id", input("assignment_id")),
+      field("assignment_id", "Penugasan", "Period", ending),
       field("end", "Hari terakhir", "Last day", input("end", "date"))
     ], ["Akhiri", "End it"], function (f) {
       return post("/assignments/" + encodeURIComponent(value(f.assignment_id) || "-") + "/end", { end: value(f.end) || "" });
@@ -1151,8 +1165,39 @@
     var node = section("contacts", ["Data kontak petugas", "Staff contact rows"]);
     node.appendChild(tx("p", "Alamat yang dipakai platform untuk pengingat (e-mail dan SMS).",
                         "Where the platform sends reminders (e-mail and SMS).", { className: "hint" }));
-    var roles = Object.keys(ROLE).filter(function (r) { return state.me.role === "central_admin" || r === "agency_admin" || r === "liaison_officer"; });
-    node.appendChild(smallForm("contact-form", ["Ubah atau tambah", "Change or add"], [
+    var central = state.me.role === "central_admin";
+    var roles = Object.keys(ROLE).filter(function (r) { return central || r === "agency_admin" || r === "liaison_officer"; });
+    var rows = el("ul", { className: "plain-list", id: "contact-list", "aria-live": "polite" });
+    node.appendChild(rows);
+    var more = tx("button", "Muat lebih banyak", "Load more", { type: "button", className: "button secondary", hidden: true, id: "contact-more" });
+    node.appendChild(more);
+    var cursor = null;
+    function edit(row) {
+      ["username", "name", "email", "phone", "agency_id", "unit_id", "province_code", "role"].forEach(function (k) {
+        if (form.elements[k]) form.elements[k].value = row[k] || "";
+      });
+      form.elements.name.focus();
+    }
+    function load(first) {
+      if (first) { rows.textContent = ""; cursor = null; }
+      staff("staff/officers?limit=50" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : "")).then(function (result) {
+        if (!result.ok) { notifyServer(result); return; }
+        result.data.items.forEach(function (row) {
+          var scope = row.unit_id ? unitName(row.agency_id, row.unit_id) : row.agency_id ? agencyName(row.agency_id) : row.province_code || "";
+          var li = el("li", {}, [row.name + " (" + row.username + ") · ", tmap("span", ROLE, row.role),
+                                 (scope ? " · " + scope : "") + " · " + [row.email, row.phone].filter(Boolean).join(", ") + " "]);
+          var button = tx("button", "Ubah", "Edit", { type: "button", className: "button link", "aria-label": "Ubah " + row.username });
+          button.addEventListener("click", function () { edit(row); });
+          li.appendChild(button);
+          rows.appendChild(li);
+        });
+        cursor = result.data.next_cursor;
+        more.hidden = !cursor;
+        relabel();
+      }).catch(function () { /* expired */ });
+    }
+    more.addEventListener("click", function () { load(false); });
+    var form = smallForm("contact-form", ["Ubah atau tambah", "Change or add"], [
       field("username", "Nama pengguna", "Username", input("username")),
       field("name", "Nama", "Name", input("name")),
       field("role", "Peran", "Role", select("role", roles.map(function (r) { return { value: r, label: ROLE[r] }; }), "liaison_officer")),
@@ -1162,12 +1207,16 @@
                                                      state.me.agency_id, state.me.role === "central_admin" ? ["Tidak ada", "None"] : null)),
       field("unit_id", "Unit (pejabat penghubung)", "Unit (liaison officers)", select("unit_id", [].concat.apply([], agencies.map(function (a) {
         return a.units.map(function (u) { return { value: u.id, label: u.name }; });
-      })), null, ["Tidak ada", "None"]))
-    ], ["Simpan kontak", "Save the contact"], function (f) {
+      })), null, ["Tidak ada", "None"])),
+      central ? field("province_code", "Provinsi (admin provinsi)", "Province (provincial admins)",
+                      select("province_code", provinces().map(function (p) { return { value: p.code, label: p.name }; }), null, ["Tidak ada", "None"])) : null
+    ].filter(Boolean), ["Simpan kontak", "Save the contact"], function (f) {
       return staff("staff/officers/" + encodeURIComponent(value(f.username) || "-"), { method: "PUT", body: {
         name: value(f.name) || "", role: f.role.value, email: value(f.email), phone: value(f.phone),
-        agency_id: value(f.agency_id), unit_id: value(f.unit_id) } });
-    }, saved));
+        agency_id: value(f.agency_id), unit_id: value(f.unit_id), province_code: f.province_code ? value(f.province_code) : undefined } });
+    }, function () { saved(); load(true); });
+    node.appendChild(form);
+    load(true);
     return node;
   }
 
@@ -1192,12 +1241,19 @@
           var limits = current[id];
           overridesBox.appendChild(el("li", { text: agencyName(id) + ": " + Object.keys(limits).map(function (k) { return k + " " + limits[k]; }).join(", ") }));
         });
-        if (!stage.options.length) {
-          Object.keys(defaults).forEach(function (k) { stage.appendChild(el("option", { value: k, text: k })); });
-        }
+        categoryOverrides = result.data.category || {};
+        Object.keys(categoryOverrides).forEach(function (id) {
+          var limits = categoryOverrides[id];
+          overridesBox.appendChild(el("li", { text: categoryName(id) + ": " + Object.keys(limits).map(function (k) { return k + " " + limits[k]; }).join(", ") }));
+        });
+        [stage, categoryStage].forEach(function (s) {
+          if (!s.options.length) Object.keys(defaults).forEach(function (k) { s.appendChild(el("option", { value: k, text: k })); });
+        });
       }).catch(function () { /* expired */ });
     }
     var stage = select("stage", [], null);
+    var categoryStage = select("stage", [], null);
+    var categoryOverrides = {};
     node.appendChild(smallForm("sla-form", ["Batas waktu instansi", "An agency's limit"], [
       field("agency_id", "Instansi", "Agency", select("agency_id", agencies.map(function (a) { return { value: a.id, label: a.name }; }), state.me.agency_id)),
       field("limits", "Tahap", "Stage", stage),
@@ -1207,6 +1263,19 @@
       limits[stage.value] = Number(f.days.value);
       return staff("staff/sla/agency/" + encodeURIComponent(f.agency_id.value), { method: "PUT", body: { limits: limits } });
     }, function () { saved(); load(); }));
+    if (state.me.role === "central_admin") {  // category overrides beat agency ones; they are the central admin's
+      node.appendChild(smallForm("sla-category-form", ["Batas waktu kategori", "A category's limit"], [
+        field("category_id", "Kategori", "Category", select("category_id", state.categories.map(function (c) {
+          return { value: c.id, label: [c.name, c.name_en || c.name] };
+        }), null)),
+        field("limits", "Tahap", "Stage", categoryStage),
+        field("days", "Hari kerja", "Working days", input("days", "number", { min: 1, max: 365 }))
+      ], ["Simpan batas waktu kategori", "Save the category's limit"], function (f) {
+        var limits = Object.assign({}, categoryOverrides[f.category_id.value] || {});
+        limits[categoryStage.value] = Number(f.days.value);
+        return staff("staff/sla/category/" + encodeURIComponent(f.category_id.value), { method: "PUT", body: { limits: limits } });
+      }, function () { saved(); load(); }));
+    }
     load();
     return node;
   }
