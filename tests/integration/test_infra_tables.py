@@ -155,8 +155,9 @@ def test_the_table_prefix_the_functions_get_is_the_prefix_of_every_table_name():
 def test_every_setting_the_app_reads_is_given_by_the_template_the_runtime_or_the_stage_config():
     read = set(re.findall(r'env\.get\("([A-Z0-9_]+)"', (ROOT / "chalicelib" / "config.py").read_text()))
     from_runtime = {"AWS_REGION", "AWS_DEFAULT_REGION"}
-    derived = {"COGNITO_ISSUER", "COGNITO_JWKS_URL"}  # computed from the region and the pool id
-    local_only = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3"}  # moto's address in the local stack and tests
+    # computed from the region and the pool id (the console's Cognito endpoint: the region's)
+    derived = {"COGNITO_ISSUER", "COGNITO_JWKS_URL", "COGNITO_ENDPOINT"}
+    local_only = {"AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_COGNITO_IDP"}  # moto, locally
     stage_config = set(json.loads((ROOT / ".chalice" / "config.json").read_text())["stages"]["dev"]
                        .get("environment_variables", {}))
     assert read - from_runtime - derived - local_only - stage_config <= set(ENV), read - set(ENV)
