@@ -358,13 +358,17 @@ def test_an_admin_records_a_walk_in_report(console):
     assert "terlambat" in page.inner_text("#r-deadlines")
 
 
-def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console):
+def test_a_provincial_admin_sees_charts_and_downloads_the_xlsx(console, api):
+    tid = api.submit(agency_id=None)["tracking_id"]  # one agency in the figures, below the ranking minimum
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
     c = console(DESKTOP)
     c.sign_in("admin.sumut")
     c.open_screen("stats", "#charts figure svg")
     page = c.page
     assert page.locator("#charts figure").count() == 4
     assert page.locator("#charts svg[role=img][aria-label]").count() == 4
+    assert "[object" not in page.inner_text("#charts")  # the server's {id, en} notes read as text
+    assert "Laporan belum cukup" in page.inner_text("#charts")  # Medan is below the ranking minimum
     check_accessibility(page, "statistics")
     c.shot("stats")
     with page.expect_download() as download:
