@@ -1,5 +1,5 @@
 """LAPOR API: the app, its middleware, its blueprints (chalicelib/routes/, one per feature) and
-every schedule. Nothing else lives here.
+every schedule, the inbound-message handlers. Nothing else lives here.
 
 Route modules load their use cases and request models on first use (chalicelib.lazy): schedules
 and reads never pay for them at cold start."""
@@ -53,3 +53,12 @@ def monthly_stats(event):
     from scheduled.rebuild_stats import monthly_check_handler
 
     return monthly_check_handler(event.to_dict(), event.context)
+
+
+# ---- inbound messages: a provider's delivery, answered through the outbox ------------------------------
+# The topic's name locally; the deployed stack points the subscription at its own topic (infra/).
+@app.on_sns_message(topic="lapor-inbound-sms", name="inbound_sms")
+def inbound_sms(event):
+    from chalicelib.adapters.sms_inbound import handle_sns
+
+    return handle_sns(event.to_dict(), event.context)

@@ -14,17 +14,20 @@ LONGEST = {
     "console_url": "https://lapor.sumutprov.go.id/console#/reports/WXYZ-7890",
     "console_short": "https://lapor.sumutprov.go.id/console?r=WXYZ-7890",
     "queue_url": "https://lapor.sumutprov.go.id/console#/queue?within=2",
+    "access_code": "MD03ZH5RZJ", "status_id": "Menunggu tanggapan pelapor", "status_en": "Dispatched to agency",
 }
 
 NAMES = sorted(p.stem for p in TEMPLATES.glob("*.txt"))
 OFFICER_NAMES = [n for n in NAMES if n.startswith("officer_")]
+# Answers to inbound messages that name no report (a format answer, a limit).
+NO_REPORT = {"officer_digest", "inbound_help", "inbound_no_region", "inbound_too_short", "inbound_too_many"}
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_sms_fits_one_gsm7_segment_with_the_tracking_number(name):
     sms = render(name, LONGEST)["sms"]
     assert len(sms) <= SMS_LIMIT and is_gsm7(sms), sms
-    if name != "officer_digest":
+    if name not in NO_REPORT:
         assert "WXYZ-7890" in sms
 
 
@@ -100,3 +103,20 @@ def test_a_reminder_built_for_a_report_carries_its_console_links(origin):
     assert f"{origin}/console#/reports/{report.tracking_id}" in by_channel["email"].text
     assert by_channel["sms"].text.endswith(f"{origin}/console?r={report.tracking_id}")
     assert len(by_channel["sms"].text) <= 160
+
+
+def test_the_sms_answer_to_a_new_report_carries_its_tracking_number_and_access_code_whole():
+    sms = render("inbound_filed", {**LONGEST, "status_id": "", "status_en": ""})["sms"]
+    assert "WXYZ-7890" in sms and "MD03ZH5RZJ" in sms and len(sms) <= SMS_LIMIT
+
+
+@pytest.mark.parametrize("name", sorted(NO_REPORT - {"officer_digest", "inbound_too_many"}))
+def test_every_format_answer_shows_the_keywords(name):
+    assert "LAPOR" in render(name, LONGEST)["sms"]
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n.startswith("inbound_")])
+def test_every_inbound_answer_fits_before_the_160_character_guard_cuts_it(name):
+    from chalicelib.services.notifications import template
+
+    assert len(template(name)["sms"].substitute(LONGEST)) <= SMS_LIMIT
