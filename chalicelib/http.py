@@ -6,6 +6,7 @@ import functools
 import json
 import re
 from typing import Any, Callable
+from urllib.parse import unquote
 
 from aws_lambda_powertools import Logger
 from chalice import Response
@@ -22,6 +23,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
     errors.InvalidTransition: 409,
     errors.Conflict: 409,
+    errors.Unprocessable: 422,
     errors.TooManyAttempts: 429,
     errors.UnsupportedMediaType: 415,
     errors.MethodNotAllowed: 405,
@@ -99,13 +101,22 @@ def json_response(body: Any, status: int = 200, headers: dict | None = None) -> 
 MAX_PATH_PARAM = 128  # the longest id in a path (a Cognito username); DynamoDB keys stay far below their limits
 
 
-def _check_path_params(params: dict[str, Any]) -> None:
-    """Refused before any key is built from them: no path parameter is ever cut short silently."""
-    for name, value in params.items():
-        if isinstance(value, str) and (len(value) > MAX_PATH_PARAM or not value.isprintable()):
+def _path_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Path parameters decoded (Lambda proxy events and `chalice local` both pass them still
+    percent-encoded), then refused before any key is built from them: no path parameter is ever
+    cut short silently, and none carries a control character into a key or a log line.
+    /openapi.json states the same rule (NO_CONTROL, maxLength)."""
+    decoded = {name: unquote(value) if isinstance(value, str) else value for name, value in params.items()}
+    for name, value in decoded.items():
+        if isinstance(value, str) and (len(value) > MAX_PATH_PARAM or not _NO_CONTROL.fullmatch(value)):
             raise errors.InvalidInput("Parameter alamat tidak valid", "Invalid path parameter",
-                                      {name: f"maksimal {MAX_PATH_PARAM} karakter tercetak / "
-                                             f"at most {MAX_PATH_PARAM} printable characters"})
+                                      {name: f"maksimal {MAX_PATH_PARAM} karakter, tanpa karakter kontrol / "
+                                             f"at most {MAX_PATH_PARAM} characters, no control characters"})
+    return decoded
+
+
+NO_CONTROL = r"^[^\x00-\x1f\x7f-\x9f]*$"  # no C0/C1 control character (the same regex in ECMA 262)
+_NO_CONTROL = re.compile(NO_CONTROL)
 
 
 def _answer(call: Callable[[], Any]) -> Response:
@@ -130,9 +141,7 @@ def guarded(fn: Callable[..., Any] | None = None, *, check_path: bool = True) ->
     @functools.wraps(fn)
     def view(**path):
         def call():
-            if check_path:
-                _check_path_params(path)
-            return fn(**path)
+            return fn(**(_path_params(path) if check_path else path))
 
         return _answer(call)
 
@@ -149,8 +158,7 @@ def staff_only(blueprint) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         def view(**path):
             def call():
                 who = staff_principal(blueprint.current_request)
-                _check_path_params(path)
-                return fn(who, **path)
+                return fn(who, **_path_params(path))
 
             return _answer(call)
 
@@ -192,13 +200,13 @@ def tracking_id(raw: str) -> str:
 
 PROVINCE_CODE = r"^\d{2}$"            # Kemendagri codes, as /regions lists them
 REGENCY_CODE = r"^\d{2}\.\d{2}$"
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 
 
 def parse_date(name: str, value: str) -> dt.date:
     """YYYY-MM-DD and nothing else (the document's `format: date`)."""
     try:
-        if _DATE.match(value):
+        if _DATE.fullmatch(value):
             return dt.date.fromisoformat(value)
     except ValueError:
         pass
@@ -233,7 +241,7 @@ class Query:
             return None
         if len(value) > max_len or (choices and value not in choices):
             raise _invalid_param(name, "nilai tidak dikenal / not an allowed value")
-        if pattern and not re.match(pattern, value):
+        if pattern and not re.fullmatch(pattern, value, re.ASCII):  # as the document's ECMA regex reads
             raise _invalid_param(name, "format tidak valid / wrong format")
         return value
 

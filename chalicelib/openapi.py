@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .domain.lifecycle import STAFF_ACTIONS
-from .http import PROVINCE_CODE, REGENCY_CODE
+from .http import MAX_PATH_PARAM, NO_CONTROL, PROVINCE_CODE, REGENCY_CODE
 
 REF = "#/components/schemas/{model}"
 JSON = "application/json"
@@ -154,11 +154,13 @@ def _error_codes_by_status() -> dict[int, list[str]]:
 
 
 ERROR_WHEN = {
-    400: "invalid input: malformed JSON, a field wrong (named in `fields`), an unknown reference",
+    400: "the request does not match this document: malformed JSON, a field wrong (named in `fields`)",
     401: "no, expired, tampered, wrong-audience or wrong-issuer token",
     403: "the role may never do this, or a wrong access code",
     404: "unknown, or outside the caller's scope (so ids cannot be probed)",
     409: "not possible in the report's status, or someone changed it first",
+    422: "matches this document, but names something that does not exist (a province, an agency...) or "
+         "fields that do not fit together or with the stored data (named in `fields`)",
     429: "too many attempts (wrong access codes for one report, submissions from one client)",
     415: "a body in a media type the operation does not take (JSON operations take application/json)",
     405: "a method the path does not have",
@@ -251,9 +253,11 @@ BODY_EXAMPLES: dict[str, dict[str, Any]] = {
 FROM_PATH = {"CalendarDayIn": ("date",)}
 
 ACCESS_CODE = Param("X-Access-Code", {"type": "string", "maxLength": 64}, "the reporter's access code", "header")
-IDEMPOTENCY_KEY = Param("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 128},
+# printable (adapters.idempotency): in a header's Latin-1, no control character, NBSP or soft hyphen
+IDEMPOTENCY_KEY = Param("Idempotency-Key", {"type": "string", "minLength": 1, "maxLength": 128,
+                                            "pattern": r"^[^\x00-\x1f\x7f-\xa0\xad]+$"},
                         "same key + same body → the first answer (Idempotent-Replayed: true); "
-                        "same key + another body → 400", "header")
+                        "same key + another body → 422", "header")
 TID = {"type": "string", "maxLength": 64, "description": "tracking number, as people type it (c0p7rx82)",
        "examples": ["C0P7-RX82"]}
 ID64 = {"type": "string", "maxLength": 64}
@@ -331,7 +335,12 @@ def _stats_params() -> tuple[Param, ...]:
     from .domain.statistics import GROUP_BYS
     from .routes.statistics import STATS_PARAMS
 
-    month = {"type": "string", "description": "YYYY-MM (or a date on the month's edge)"}
+    from .routes.statistics import MONTH
+    from .services.statistics import MAX_MONTHS
+
+    month = {"anyOf": [{"type": "string", "pattern": MONTH}, DATE],
+             "description": "YYYY-MM, or a date on the month's edge (the first day for `from`, the last for "
+                            f"`to`; another day is 422); `from` after `to` or over {MAX_MONTHS} months is 422"}
     known = {**REGION_PARAMS, "from": month, "to": month, "group_by": _enum(GROUP_BYS)}
     return tuple(Param(n, known.get(n, ID64)) for n in sorted(STATS_PARAMS))
 
@@ -353,20 +362,33 @@ def _public_stats_params() -> tuple[Param, ...]:
             Param("group_by", _enum(GROUP_BYS)))
 
 
+_EMPTY = {"type": "string", "maxLength": 0, "description": "empty: as if absent (GeoReport v2 clients send them)"}
+
+
 def _open311_list_params() -> tuple[Param, ...]:
-    w3 = {"type": "string", "description": "w3 date-time with offset (or a date)"}
+    """services.open311.Params' rules: an empty value is an absent one; lists are comma-separated."""
+    from .services.open311 import MAX_DEPTH, MAX_PAGE_SIZE
+
+    w3 = {"anyOf": [{"type": "string", "format": "date-time"}, {"type": "string", "format": "date"}, _EMPTY],
+          "description": "w3 date-time with offset (or a date, midnight WIB)"}
+
+    def whole(hi: int) -> dict[str, Any]:
+        return {"anyOf": [{"type": "integer", "minimum": 1, "maximum": hi}, _EMPTY]}
+
     return (
         Param("service_request_id", {"type": "string"}, "comma-separated, at most 100"),
         Param("service_code", {"type": "string"}, "comma-separated, at most 20"),
-        Param("start_date", w3), Param("end_date", w3, "at most 90 days after start_date"),
+        Param("start_date", w3), Param("end_date", w3, "at most 90 days after start_date (else 422)"),
         Param("updated_after", w3, "reports whose public timeline moved since then, most recently changed first"),
-        Param("updated_before", w3, "at most 90 days after updated_after"),
-        Param("status", {"type": "string"}, "open, closed or both (comma-separated)"),
-        Param("page", {"type": "integer", "minimum": 1}), Param("page_size", {"type": "integer", "minimum": 1, "maximum": 1000}),
+        Param("updated_before", w3, "at most 90 days after updated_after (else 422)"),
+        Param("status", {"type": "string", "pattern": OPEN311_STATUSES}, "open, closed or both (comma-separated)"),
+        Param("page", whole(MAX_DEPTH), "page × page_size at most 10,000 (else 422)"),
+        Param("page_size", whole(MAX_PAGE_SIZE)),
         Param("extensions", {"type": "string"}), Param("jurisdiction_id", {"type": "string"}),
     )
 
 
+OPEN311_STATUSES = r"^[ ,]*((open|closed) *(,[ ,]*|$))*$"
 OPEN311_ONE = (Param("api_key", {"type": "string"}, "the filing client's key: its unverified requests too"),
                Param("extensions", {"type": "string"}), Param("jurisdiction_id", {"type": "string"}))
 OPEN311_FORM = {
@@ -395,7 +417,10 @@ _EXPORT_HEADERS = {
 _XLSX_NOTE = "Excel (format=xlsx) needs `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or */*)."
 _O311 = dict(tag="open311", kind="open311", ok_types=(JSON, "text/xml"), errors=(400, 403, 404))
 _O311_LIST = dict(_O311, ok_schema="Open311List")
+_O311_422 = (400, 403, 404, 422)  # a window the rules refuse; an unknown region or agency
 _REPORT_ERRORS = (400, 403, 404, 409, 429)
+# what a reply must carry depends on the report's status; a file name may keep nothing visible
+_REPORT_422 = (*_REPORT_ERRORS, 422)
 
 OPERATIONS: dict[tuple[str, str], Op] = {
     # reference data
@@ -405,7 +430,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/openapi.json"): Op("This document", "reference", errors=()),
     # public intake and tracking
     ("POST", "/reports"): Op("File a report", "public", body="ReportIn", headers=(IDEMPOTENCY_KEY,), ok=201,
-                             ok_schema="Created", errors=(400, 409, 429),
+                             ok_schema="Created", errors=(400, 409, 422, 429),
                              ok_headers={"Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]},
                                                                  "description": "this is the first answer, replayed"}},
                              description="A report that names an agency is created `dispatched` to it."),
@@ -414,9 +439,9 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                                   description="Confidential or unpublished reports are 404 without their access code."),
     ("POST", "/reports/{tid}/replies"): Op("The reporter replies, clarifies, accepts or rejects", "public",
                                            body="ReplyIn", headers=(ACCESS_CODE,), ok_schema="PublicReport",
-                                           errors=_REPORT_ERRORS),
+                                           errors=_REPORT_422),
     ("POST", "/reports/{tid}/attachments"): Op("Reserve an attachment upload (presigned POST)", "public",
-                                               body="UploadIn", headers=(ACCESS_CODE,), ok=201, errors=_REPORT_ERRORS),
+                                               body="UploadIn", headers=(ACCESS_CODE,), ok=201, errors=_REPORT_422),
     ("POST", "/reports/{tid}/attachments/{aid}/complete"): Op("Check and keep an uploaded attachment", "public",
                                                               headers=(ACCESS_CODE,), errors=_REPORT_ERRORS),
     ("GET", "/reports/{tid}/attachments"): Op("A report's attachments (short-lived links)", "public",
@@ -425,7 +450,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     # staff
     ("GET", "/staff/me"): Op("The caller's role and scope", STAFF, errors=()),
     ("POST", "/staff/reports"): Op("Manual entry of a report received elsewhere", STAFF, body="StaffReportIn",
-                                   ok=201, ok_schema="Created", errors=(400,)),
+                                   ok=201, ok_schema="Created", errors=(400, 422)),
     ("GET", "/staff/reports"): Op("Reports in the caller's scope, newest first", STAFF, query=_list_params,
                                   ok_schema="StaffReportList", errors=(400,)),
     ("GET", "/staff/queue"): Op("The caller's open work, nearest open deadline first (late first), with counts",
@@ -433,33 +458,34 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/staff/reports/{tid}"): Op("A report's full record and history", STAFF, ok_schema="StaffReport",
                                         errors=(404,)),
     ("POST", "/staff/reports/{tid}/actions"): Op("Act on a report (dispatch, assign, respond, ...)", STAFF,
-                                                 body="ActionIn", ok_schema="StaffReport", errors=(400, 404, 409)),
+                                                 body="ActionIn", ok_schema="StaffReport", errors=(400, 404, 409, 422)),
     ("GET", "/staff/reports/{tid}/attachments"): Op("A report's attachments", STAFF, errors=(404,)),
     ("GET", "/staff/reports/export"): Op("Reports in scope as CSV or Excel", STAFF, query=_export_params,
                                          ok_headers=_EXPORT_HEADERS, description=_XLSX_NOTE,
                                          ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
                                          errors=(400,)),
-    ("GET", "/staff/statistics"): Op("Statistics in the caller's scope", STAFF, query=_stats_params, errors=(400, 404)),
+    ("GET", "/staff/statistics"): Op("Statistics in the caller's scope", STAFF, query=_stats_params,
+                                     errors=(400, 404, 422)),
     ("GET", "/staff/statistics/export"): Op("Statistics as CSV or Excel", STAFF, query=_stats_export_params,
                                             ok_headers=_EXPORT_HEADERS, description=_XLSX_NOTE,
                                             ok_types=("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-                                            errors=(400, 404)),
+                                            errors=(400, 404, 422)),
     ("GET", "/staff/calendar"): Op("Non-working days of a year", STAFF, query=lambda: (Param("year", _years()),),
                                    errors=(400,)),
     ("PUT", "/staff/calendar/{day}"): Op("Add a non-working (or working) day", STAFF, body="CalendarDayIn", errors=(400,)),
     ("DELETE", "/staff/calendar/{day}"): Op("Remove a calendar override", STAFF, errors=(400, 404)),
     ("GET", "/staff/sla"): Op("Default limits and overrides", STAFF, errors=()),
     ("PUT", "/staff/sla/{scope}/{key}"): Op("Override limits for an agency or category", STAFF, body="SlaOverrideIn",
-                                            errors=(400, 404)),
+                                            errors=(400, 404, 422)),
     ("DELETE", "/staff/sla/{scope}/{key}"): Op("Remove a limits override", STAFF, errors=(404,)),
     ("GET", "/staff/units/{unit_id}/assignments"): Op("A unit's liaison officer periods", STAFF, errors=(404,)),
     ("POST", "/staff/units/{unit_id}/assignments"): Op("A new liaison officer period", STAFF, body="AssignmentIn",
-                                                       ok=201, errors=(400, 404)),
+                                                       ok=201, errors=(400, 404, 409, 422)),
     ("POST", "/staff/units/{unit_id}/assignments/{assignment_id}/end"): Op("End a period", STAFF, body="AssignmentEndIn",
                                                                            errors=(400, 404)),
     ("GET", "/staff/officers"): Op("The contact rows the caller may edit (agency admin: its agency's; central: all)",
-                                   STAFF, query=_staff_list_params, errors=(400,)),
-    ("PUT", "/staff/officers/{username}"): Op("A staff member's contact row", STAFF, body="StaffIn", errors=(400, 404)),
+                                   STAFF, query=_staff_list_params, errors=(400, 422)),
+    ("PUT", "/staff/officers/{username}"): Op("A staff member's contact row", STAFF, body="StaffIn", errors=(400, 404, 422)),
     ("POST", "/staff/open311/keys"): Op("Issue an Open311 client key", STAFF, body="Open311KeyIn", ok=201, errors=(400,)),
     ("GET", "/staff/open311/keys"): Op("Open311 client keys", STAFF, errors=()),
     ("DELETE", "/staff/open311/keys/{key_id}"): Op("Revoke an Open311 client key", STAFF, errors=(404,)),
@@ -471,13 +497,13 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/open311/v2/services.xml"): Op("Open311 services (XML)", **{**_O311_LIST, "ok_types": ("text/xml",), "errors": ()}),
     ("GET", "/open311/v2/services/{name}"): Op("Open311 service definition ({code}.json|xml)", **_O311),
     ("GET", "/open311/v2/requests.json"): Op("Open311 requests", query=_open311_list_params,
-                                             **{**_O311_LIST, "ok_types": (JSON,)}),
+                                             **{**_O311_LIST, "ok_types": (JSON,), "errors": _O311_422}),
     ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form",
-                                              **{**_O311_LIST, "ok_types": (JSON,)}),
+                                              **{**_O311_LIST, "ok_types": (JSON,), "errors": _O311_422}),
     ("GET", "/open311/v2/requests.xml"): Op("Open311 requests (XML)", query=_open311_list_params,
-                                            **{**_O311_LIST, "ok_types": ("text/xml",)}),
+                                            **{**_O311_LIST, "ok_types": ("text/xml",), "errors": _O311_422}),
     ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form",
-                                             **{**_O311_LIST, "ok_types": ("text/xml",)}),
+                                             **{**_O311_LIST, "ok_types": ("text/xml",), "errors": _O311_422}),
     ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE,
                                                **_O311_LIST),
     ("GET", "/open311/v2/tokens/{name}"): Op("Open311 token ({token}.json|xml)", query=OPEN311_ONE, **_O311_LIST),
@@ -510,12 +536,17 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
     ("POST", "/staff/reports/{tid}/actions"): {k: v for k, v in _REPORT_LINKS.items() if k.startswith("Staff")},
 }
 
+def _path_id(max_length: int = 64, **more) -> dict[str, Any]:
+    """http._path_params' rule, as stated: no control character, at most `max_length` (≤ MAX_PATH_PARAM)."""
+    return {"type": "string", "maxLength": min(max_length, MAX_PATH_PARAM), "pattern": NO_CONTROL, **more}
+
+
 PATH_PARAMS: dict[str, dict[str, Any]] = {
-    "tid": TID, "aid": {"type": "string", "maxLength": 64, "description": "32 hex digits"},
-    "day": DATE, "scope": _enum(["agency", "category"]), "key": {**ID64, "examples": ["pemkot-medan"]},
-    "unit_id": {**ID64, "examples": ["pemkot-medan.dishub"]},
-    "assignment_id": {"type": "string", "maxLength": 200}, "username": {"type": "string", "maxLength": 128},
-    "key_id": ID64, "name": {"type": "string", "maxLength": 200},
+    "tid": {**TID, **_path_id()}, "aid": _path_id(description="32 hex digits"),
+    "day": DATE, "scope": _enum(["agency", "category"]), "key": _path_id(examples=["pemkot-medan"]),
+    "unit_id": _path_id(examples=["pemkot-medan.dishub"]),
+    "assignment_id": _path_id(MAX_PATH_PARAM), "username": _path_id(MAX_PATH_PARAM),
+    "key_id": _path_id(), "name": {"type": "string", "maxLength": 200},
 }
 
 

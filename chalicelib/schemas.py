@@ -3,6 +3,7 @@ Shape and format are checked here; rules that need data (does the agency exist?)
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Literal, Union
 
 from pydantic import (
@@ -18,13 +19,16 @@ from pydantic import (
     model_validator,
 )
 
+from .domain.attachments import ALLOWED_TYPES, MAX_BYTES
 from .domain.errors import InvalidInput
 from .domain.report import ARCHIVE_REASONS, CHANNELS
 from .domain.sla import LIMIT_KEYS, MAX_LIMIT
+from .domain.staff import ROLE_SCOPE
 
 Kind = Literal["complaint", "aspiration", "information_request"]
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9._-]*$")]
-Text = Annotated[str, Field(min_length=1, max_length=5000)]
+VISIBLE = r"\S"  # something besides white space
+Text = Annotated[str, Field(min_length=1, max_length=5000, pattern=VISIBLE)]
 
 # Indonesia's bounding box, roughly: a coordinate outside it is a typo or a swapped pair.
 LAT_RANGE, LON_RANGE = (-11.5, 6.5), (94.5, 141.5)
@@ -44,16 +48,57 @@ def whole(lo: int | None = None, hi: int | None = None):
     return Annotated[int, Field(ge=lo, le=hi), BeforeValidator(_whole_number)]
 
 
+def _date_text(value):
+    """`format: date` and nothing else: pydantic alone would read 0 as 1970-01-01."""
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value, re.ASCII):
+        raise ValueError("tanggal YYYY-MM-DD / a YYYY-MM-DD date")
+    return value
+
+
+def _date_time_text(value):
+    """`format: date-time` (RFC 3339) is text: pydantic alone would read a number as epoch seconds."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("tanggal/waktu ISO 8601 / an ISO 8601 date-time")
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+
+
 class _Body(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _trimmed(self):
+        """Lengths are checked as sent (what the document's minLength counts); what is kept is trimmed."""
+        for name, value in self.__dict__.items():
+            if isinstance(value, str):
+                self.__dict__[name] = value.strip()
+        return self
 
 
 class LocationIn(_Body):
+    # lat and lon together or neither, as the document states it (and _pair below checks).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"properties": {"lat": {"type": "null"}, "lon": {"type": "null"}}},
+        {"required": ["lat", "lon"], "properties": {"lat": {"type": "number"}, "lon": {"type": "number"}}}]})
+
     province_code: Annotated[str, Field(pattern=r"^\d{2}$")]
     regency_code: Annotated[str | None, Field(pattern=r"^\d{2}\.\d{2}$")] = None
     address: Annotated[str | None, Field(max_length=500)] = None
     lat: Annotated[float | None, Field(strict=True, ge=LAT_RANGE[0], le=LAT_RANGE[1])] = None
     lon: Annotated[float | None, Field(strict=True, ge=LON_RANGE[0], le=LON_RANGE[1])] = None
+
+    @field_validator("lat", "lon")
+    @classmethod
+    def _to_a_centimetre(cls, value: float | None) -> float | None:
+        """Seven decimals (about 1 cm): a DynamoDB number keeps 38 digits and no exponent below
+        -130, so 4e-307 (a valid JSON number) could not be stored (it was a 500)."""
+        return None if value is None else round(value, 7)
 
     @model_validator(mode="after")
     def _pair(self):
@@ -68,7 +113,10 @@ def normalise_email(value: str | None) -> str | None:
     from email_validator import EmailNotValidError, validate_email
 
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        # What the document's `format: email` admits (RFC 5321: quoted local parts, address
+        # literals) but reserved names; the outbox reports what SES then refuses.
+        return validate_email(value, check_deliverability=False, allow_quoted_local=True,
+                              allow_domain_literal=True).normalized
     except EmailNotValidError:
         raise ValueError("alamat e-mail tidak valid / invalid e-mail address") from None
 
@@ -92,7 +140,17 @@ def normalise_phone(value: str | None) -> str | None:
 
 # What clients must send, stated in the document: `format: email` (checked by email-validator) and
 # `format: phone` (an Indonesian number as people write it, or E.164; checked by phonenumbers).
-Email = Annotated[str | None, Field(max_length=254, json_schema_extra={"format": "email"})]
+def _email_schema() -> dict:
+    """`format: email`, less the reserved names (RFC 6761: .test, .local, ...) no mail reaches,
+    which email-validator refuses: the list is its own."""
+    from email_validator import SPECIAL_USE_DOMAIN_NAMES
+
+    names = "|".join("".join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c) for c in name)
+                     for name in sorted(SPECIAL_USE_DOMAIN_NAMES))  # any case: domains have none
+    return {"format": "email", "not": {"type": "string", "pattern": rf"[@.]({names})\.?$"}}
+
+
+Email = Annotated[str | None, Field(max_length=254, json_schema_extra=_email_schema())]
 Phone = Annotated[str | None, Field(max_length=32, json_schema_extra={
     "format": "phone", "examples": ["0812-3456-7890", "+6281234567890", "021-1234567"]})]
 
@@ -100,10 +158,11 @@ Phone = Annotated[str | None, Field(max_length=32, json_schema_extra={
 class ReporterIn(_Body):
     # One way to reach the reporter at least, as the document states it (the validator below says so too).
     model_config = ConfigDict(json_schema_extra={"anyOf": [
-        {"required": [contact], "properties": {contact: {"type": "string", "minLength": 1, "pattern": r"\S"}}}
+        {"required": [contact], "properties": {contact: {
+            "type": "string", "minLength": 1, **(_email_schema() if contact == "email" else {"format": contact})}}}
         for contact in ("email", "phone")]})
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=VISIBLE)]
     email: Email = None
     phone: Phone = None
 
@@ -119,9 +178,10 @@ class ReporterIn(_Body):
 
 class ReportIn(_Body):
     kind: Kind
-    title: Annotated[str, Field(min_length=5, max_length=150)]
-    description: Annotated[str, Field(min_length=10, max_length=5000)]
-    occurred_on: Annotated[dt.date | None, Field(ge=dt.date(1945, 8, 17))] = None
+    title: Annotated[str, Field(min_length=5, max_length=150, pattern=VISIBLE)]
+    description: Annotated[str, Field(min_length=10, max_length=5000, pattern=VISIBLE)]
+    occurred_on: Annotated[Date | None, Field(description=(
+        "not before 1945-08-17 nor after today (WIB), else 422"))] = None
     location: LocationIn
     agency_id: Id | None = None
     category_id: Id | None = None
@@ -132,16 +192,18 @@ class ReportIn(_Body):
 
 
 EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+EARLIEST_OCCURRED_ON = dt.date(1945, 8, 17)
 
 
 class StaffReportIn(ReportIn):
     channel: Literal[CHANNELS]  # type: ignore[valid-type]
-    received_at: AwareDatetime
+    received_at: Annotated[AwareDatetime, BeforeValidator(_date_time_text),
+                           Field(json_schema_extra={"pattern": r"^[2-9]\d{3}-"})]  # the year 2000 or later
 
     @field_validator("received_at")
     @classmethod
     def _plausible(cls, value: dt.datetime) -> dt.datetime:
-        if value < EARLIEST:
+        if value.year < EARLIEST.year:  # as written, whatever its offset: what the document's pattern says
             raise ValueError("sebelum tahun 2000 / before the year 2000")
         return value
 
@@ -189,8 +251,13 @@ class FieldInspectionIn(_Body):
 
 
 class CorrectIn(_Body):
+    # At least one field to correct, as the document states it (services.reports checks it too).
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
+        for name in ("title", "kind", "category_id", "anonymous", "confidential")]})
+
     action: Literal["correct"]
-    title: Annotated[str | None, Field(min_length=5, max_length=150)] = None
+    title: Annotated[str | None, Field(min_length=5, max_length=150, pattern=VISIBLE)] = None
     kind: Kind | None = None
     category_id: Id | None = None
     anonymous: StrictBool | None = None
@@ -215,19 +282,25 @@ class ReplyIn(_Body):
 
 
 class AssignmentIn(_Body):
-    username: Annotated[str, Field(min_length=1, max_length=128)]
-    start: dt.date
-    end: dt.date | None = None
+    username: Annotated[str, Field(min_length=1, max_length=128, pattern=VISIBLE)]
+    start: Date
+    end: Date | None = None
     decree: Annotated[str | None, Field(max_length=200)] = None
     replaces: Annotated[str | None, Field(max_length=200)] = None
 
 
 class AssignmentEndIn(_Body):
-    end: dt.date
+    end: Date
 
 
 class StaffIn(_Body):
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    # The scope fields each role needs, stated in the document (services.officers checks them too).
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"required": ["role"], "properties": {"role": {"const": role}}},
+         "then": {"required": list(needed), "properties": {f: {"type": "string"} for f in needed}}}
+        for role, needed in ROLE_SCOPE.items()]})
+
+    name: Annotated[str, Field(min_length=1, max_length=120, pattern=VISIBLE)]
     role: Literal["central_admin", "agency_admin", "liaison_officer", "provincial_admin"]
     email: Email = None
     phone: Phone = None
@@ -240,7 +313,7 @@ class StaffIn(_Body):
 
 
 class CalendarOverrideIn(_Body):
-    date: dt.date
+    date: Date
     working: StrictBool
     note: Annotated[str | None, Field(max_length=200)] = None
 
@@ -250,20 +323,21 @@ class SlaOverrideIn(_Body):
     # document states the same rule.
     limits: Annotated[dict[Annotated[str, Field(max_length=64)], whole()], Field(max_length=len(LIMIT_KEYS)),
                       WithJsonSchema({
-                          "type": "object", "propertyNames": {"enum": list(LIMIT_KEYS)},
+                          "type": "object", "propertyNames": {"enum": list(LIMIT_KEYS)}, "minProperties": 1,
                           "additionalProperties": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}})]
 
 
 class UploadIn(_Body):
     """An attachment the reporter is about to upload (the presigned POST enforces the size)."""
 
+    # The types and sizes domain.attachments.check_upload takes (a name with nothing visible is 422).
     filename: Annotated[str, Field(min_length=1, max_length=255)]
-    content_type: Annotated[str, Field(min_length=1, max_length=100)]
-    size: whole()
+    content_type: Literal[tuple(ALLOWED_TYPES)]  # type: ignore[valid-type]
+    size: whole(1, MAX_BYTES)
 
 
 class Open311KeyIn(_Body):
-    client_name: str = Field(min_length=1, max_length=120)
+    client_name: str = Field(min_length=1, max_length=120, pattern=VISIBLE)
     contact: str | None = Field(default=None, max_length=200)
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, Callable
 
 from ..config import settings
-from ..domain.errors import Conflict, InvalidInput
+from ..domain.errors import Conflict, InvalidInput, Unprocessable
 
 KEY_MAX = 128
 EXPIRES_AFTER_SECONDS = 24 * 3600
@@ -68,9 +68,10 @@ def once(key: str, body: Any, work: Callable[[], dict], lambda_context=None) -> 
     try:
         result = open_answer(call(request={"key": key, "body": body}, work=tracked), key)
     except IdempotencyValidationError:
-        raise InvalidInput("Idempotency-Key ini sudah dipakai untuk laporan lain",
-                           "This Idempotency-Key was already used for a different report",
-                           {"Idempotency-Key": "dipakai ulang / reused with another body"}) from None
+        # 422, as the IETF Idempotency-Key draft answers a key reused with another payload
+        raise Unprocessable("Idempotency-Key ini sudah dipakai untuk laporan lain",
+                            "This Idempotency-Key was already used for a different report",
+                            {"Idempotency-Key": "dipakai ulang / reused with another body"}) from None
     except IdempotencyAlreadyInProgressError:
         raise Conflict("Laporan yang sama sedang diproses, coba lagi sebentar",
                        "The same report is being processed, retry shortly") from None

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from .errors import InvalidInput
+from .errors import InvalidInput, Unprocessable
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PER_REPORT = 5
@@ -83,8 +83,6 @@ def check_upload(filename: str, content_type: str, size: int) -> str:
     """Refuses a file before any byte is sent; answers the cleaned file name."""
     fields: dict[str, str] = {}
     name = clean_filename(filename)
-    if not name:
-        fields["filename"] = "nama berkas wajib diisi / a file name is required"
     if content_type not in ALLOWED_TYPES:
         fields["content_type"] = "hanya JPEG, PNG, WebP atau PDF / JPEG, PNG, WebP or PDF only"
     if size < 1:
@@ -94,12 +92,14 @@ def check_upload(filename: str, content_type: str, size: int) -> str:
     if fields:
         first = next(iter(fields))
         message_id, message_en = {
-            "filename": ("Nama berkas tidak valid", "Invalid file name"),
             "content_type": ("Jenis berkas tidak didukung: hanya JPEG, PNG, WebP atau PDF",
                              "Unsupported file type: JPEG, PNG, WebP or PDF only"),
             "size": ("Ukuran berkas harus 1 byte sampai 10 MB", "A file must be between 1 byte and 10 MB"),
         }[first]
         raise InvalidInput(message_id, message_en, fields)
+    if not name:  # the document's string, but nothing visible is left of it
+        raise Unprocessable("Nama berkas tidak valid", "Invalid file name",
+                            {"filename": "tanpa karakter yang terlihat / no visible character"})
     return name
 
 

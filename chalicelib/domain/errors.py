@@ -34,6 +34,13 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+class Unprocessable(DomainError):
+    """The request matches the published document but names something that does not exist, or
+    fields that do not fit together (or with the stored data): 422, never 400."""
+
+    code = "unprocessable"
+
+
 class InvalidTransition(DomainError):
     code = "invalid_transition"
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from .calendar import to_wib_date
 from .deadlines import Task, breach_key, due_tasks, next_action_at
-from .errors import Forbidden, InvalidInput, InvalidTransition
+from .errors import Forbidden, InvalidInput, InvalidTransition, Unprocessable
 from .lifecycle import CLOSED, Action, Status, guard
 from .roles import SYSTEM as SYSTEM_PRINCIPAL
 from .roles import Principal, Role
@@ -253,8 +253,8 @@ class Report:
     # One handler per action. Each records exactly one event.
     def _on_dispatch(self, p, to, now, calc, agency: "AgencyRef", message: str | None = None):
         if agency.id == self.agency_id and self.status == Status.DISPATCHED:
-            raise InvalidInput("Laporan sudah di instansi ini", "The report is already at this agency",
-                               {"agency_id": "sama dengan instansi sekarang / same as current agency"})
+            raise Unprocessable("Laporan sudah di instansi ini", "The report is already at this agency",
+                                {"agency_id": "sama dengan instansi sekarang / same as current agency"})
         self._done("verification", now)
         self.published = True  # the central admin has verified it
         previous = self.agency_id
@@ -302,8 +302,8 @@ class Report:
                 "gunakan 'bukan wewenang' (reroute)",
                 "An agency may archive only unverified reports addressed to it; reroute this one instead")
         if reason not in AGENCY_ARCHIVE_REASONS:
-            raise InvalidInput("Alasan arsip tidak diizinkan untuk instansi", "Archive reason not allowed for an agency",
-                               {"reason": f"{' / '.join(AGENCY_ARCHIVE_REASONS)}"})
+            raise Unprocessable("Alasan arsip tidak diizinkan untuk instansi", "Archive reason not allowed for an agency",
+                                {"reason": f"{' / '.join(AGENCY_ARCHIVE_REASONS)}"})
 
     def _on_assign(self, p, to, now, calc, unit: "UnitRef"):
         self._done("agency_review", now)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Mapping
 
 from .calendar import WorkingCalendar
-from .errors import Forbidden, InvalidInput
+from .errors import Forbidden, InvalidInput, Unprocessable
 
 # Stages whose deadlines appear on a report, in the order their clocks may start.
 STAGES = (
@@ -66,8 +66,8 @@ def check_agency_override(limits: Mapping[str, int], set_by_central: bool) -> No
     never = {k: "tidak berlaku per instansi, atur per kategori / not applied per agency, set it per category"
              for k in limits if k in PRE_AGENCY_LIMITS}
     if never:
-        raise InvalidInput("Batas waktu ini berakhir sebelum laporan sampai ke instansi",
-                           "This limit ends before a report reaches an agency", never)
+        raise Unprocessable("Batas waktu ini berakhir sebelum laporan sampai ke instansi",
+                            "This limit ends before a report reaches an agency", never)
     if set_by_central:
         return
     central = {k: "hanya admin pusat / central admin only" for k in limits if k not in AGENCY_STAGE_LIMITS}
@@ -78,8 +78,8 @@ def check_agency_override(limits: Mapping[str, int], set_by_central: bool) -> No
                  f"at most {DEFAULT_LIMITS[k]} working days (the national limit)"
               for k, v in limits.items() if v > DEFAULT_LIMITS[k]}
     if looser:
-        raise InvalidInput("Instansi hanya dapat memperketat batas waktu nasional",
-                           "An agency may only tighten the national limits", looser)
+        raise Unprocessable("Instansi hanya dapat memperketat batas waktu nasional",
+                            "An agency may only tighten the national limits", looser)
 
 
 def completion_key(kind: str, field_inspection: bool) -> str:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from .errors import Forbidden, InvalidInput
+from .errors import Forbidden, Unprocessable
 from .roles import Principal, Role
 
 AGENCY_STAFF_ROLES = (Role.AGENCY_ADMIN.value, Role.LIAISON_OFFICER.value)
+# The scope attributes each role cannot do without (the others take none).
+ROLE_SCOPE = {"agency_admin": ("agency_id",), "liaison_officer": ("agency_id", "unit_id"),
+              "provincial_admin": ("province_code",)}
 
 
 @dataclass(frozen=True)
@@ -76,5 +79,5 @@ def on_duty(assignments: list[Assignment], day: dt.date) -> list[Assignment]:
 
 def check_period(start: dt.date, end: dt.date | None) -> None:
     if end is not None and end < start:
-        raise InvalidInput("Tanggal akhir sebelum tanggal mulai", "The end date is before the start date",
-                           {"end": "sebelum mulai / before start"})
+        raise Unprocessable("Tanggal akhir sebelum tanggal mulai", "The end date is before the start date",
+                            {"end": "sebelum mulai / before start"})

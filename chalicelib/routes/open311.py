@@ -33,7 +33,8 @@ logger = Logger(child=True)
 V2 = "/open311/v2"
 MAX_FORM_BYTES = 64 * 1024
 FORM_TYPE = "application/x-www-form-urlencoded"
-STATUS_BY_ERROR = ((errors.NotFound, 404), (errors.Forbidden, 403), (errors.Unauthenticated, 403))
+STATUS_BY_ERROR = ((errors.NotFound, 404), (errors.Forbidden, 403), (errors.Unauthenticated, 403),
+                   (errors.Unprocessable, 422))
 HEADERS = {"json": {"Content-Type": "application/json; charset=utf-8"},
            "xml": {"Content-Type": "text/xml; charset=utf-8"}}
 # Spark convention: a JSON array is an XML container of one repeated element.

@@ -8,7 +8,7 @@ import functools
 from chalice import Blueprint
 
 from .. import wiring
-from ..domain.errors import InvalidInput
+from ..domain.errors import Unprocessable
 from ..domain.lifecycle import Status
 from ..domain.query import CURSOR_PATTERN
 from ..domain.report import CHANNELS, KINDS, Location, Reporter
@@ -54,11 +54,15 @@ def _new_report(body: schemas.ReportIn, **extra) -> reports.NewReport:
 
 
 def _check_occurred_on(body: schemas.ReportIn, now: dt.datetime) -> None:
+    """A date the document allows but no report can have happened on: 422."""
     from ..domain.calendar import to_wib_date
 
     if body.occurred_on and body.occurred_on > to_wib_date(now):
-        raise InvalidInput("Tanggal kejadian di masa depan", "occurred_on is in the future",
-                           {"occurred_on": "di masa depan / in the future"})
+        raise Unprocessable("Tanggal kejadian di masa depan", "occurred_on is in the future",
+                            {"occurred_on": "di masa depan / in the future"})
+    if body.occurred_on and body.occurred_on < schemas.EARLIEST_OCCURRED_ON:
+        raise Unprocessable("Tanggal kejadian sebelum 17 Agustus 1945", "occurred_on is before 17 August 1945",
+                            {"occurred_on": "terlalu lama / too early"})
 
 
 def _created(report, code: str) -> dict:

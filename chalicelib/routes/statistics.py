@@ -10,7 +10,7 @@ from chalice import Blueprint, Response
 from .. import wiring
 from ..adapters import regions
 from ..domain.calendar import to_wib_date
-from ..domain.errors import InvalidInput
+from ..domain.errors import InvalidInput, Unprocessable
 from ..http import Query, guarded, json_response, staff_only
 from ..lazy import lazy_import
 from ..media import XLSX_TYPE
@@ -22,7 +22,8 @@ exports = lazy_import("chalicelib.services.exports")
 statistics = lazy_import("chalicelib.services.statistics")
 stats = lazy_import("chalicelib.domain.statistics")
 
-_MONTH = re.compile(r"^\d{4}-\d{2}$")
+MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"
+_MONTH = re.compile(MONTH, re.ASCII)
 STATS_PARAMS = {"province_code", "regency_code", "agency_id", "from", "to", "group_by"}
 PUBLIC_CACHE = "public, max-age=300"
 
@@ -41,22 +42,18 @@ staff = staff_only(bp)
 
 
 def _month(q: Query, name: str, last: bool) -> str | None:
-    """YYYY-MM, or a date on a month's edge (first day for `from`, last day for `to`):
-    statistics are kept per month."""
+    """YYYY-MM (MONTH), or a date on a month's edge (first day for `from`, last day for `to`):
+    statistics are kept per month. A date the document allows that is not on the edge is 422."""
     value = q.str(name, max_len=10)
-    if value is None:
-        return None
-    if _MONTH.match(value):
-        year, month = map(int, value.split("-"))
-        if 1 <= month <= 12 and year >= 1:
-            return value
-    else:
-        day = q.date(name)
-        edge = _months.monthrange(day.year, day.month)[1] if last else 1
-        if day.day == edge:
-            return day.strftime("%Y-%m")
-    raise InvalidInput("Periode tidak valid", "Invalid period",
-                       {name: "YYYY-MM (statistik per bulan / statistics are monthly)"})
+    if value is None or _MONTH.fullmatch(value):
+        return value
+    day = q.date(name)
+    edge = _months.monthrange(day.year, day.month)[1] if last else 1
+    month = day.strftime("%Y-%m")
+    if day.day != edge or not _MONTH.fullmatch(month):
+        raise Unprocessable("Periode tidak valid", "Invalid period",
+                            {name: "YYYY-MM (statistik per bulan / statistics are monthly)"})
+    return month
 
 
 def _statistics_filters(q: Query) -> statistics.StatisticsFilters:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..domain.errors import Forbidden, InvalidInput, NotFound
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.roles import Principal, Role
-from ..domain.staff import Assignment, StaffMember, check_period, check_staff_change
+from ..domain.staff import ROLE_SCOPE, Assignment, StaffMember, check_period, check_staff_change
 
 
 def _unit_agency(directory, unit_id: str):
@@ -41,21 +41,21 @@ def assign(directory, principal: Principal, unit_id: str, username: str, start: 
     check_period(start, end)
     member = directory.staff(username)
     if member is None or member.role != Role.LIAISON_OFFICER.value or member.unit_id != unit_id:
-        raise InvalidInput("Pengguna bukan pejabat penghubung unit ini", "The user is not a liaison officer of this unit",
-                           {"username": "bukan penghubung unit ini / not this unit's liaison officer"})
+        raise Unprocessable("Pengguna bukan pejabat penghubung unit ini", "The user is not a liaison officer of this unit",
+                            {"username": "bukan penghubung unit ini / not this unit's liaison officer"})
     existing = {a.id: a for a in directory.assignments(unit_id)}
     if replaces is not None:
         old = existing.get(replaces)
         if old is None:
-            raise InvalidInput("Penugasan yang diganti tidak ada", "The replaced assignment does not exist",
-                               {"replaces": "tidak ditemukan / not found"})
+            raise Unprocessable("Penugasan yang diganti tidak ada", "The replaced assignment does not exist",
+                                {"replaces": "tidak ditemukan / not found"})
         if start <= old.start:
-            raise InvalidInput("Penugasan baru harus mulai setelah yang lama", "The new period must start after the old one",
-                               {"start": "sebelum penugasan lama / before the old period"})
+            raise Unprocessable("Penugasan baru harus mulai setelah yang lama", "The new period must start after the old one",
+                                {"start": "sebelum penugasan lama / before the old period"})
         directory.put_assignment(Assignment(old.unit_id, old.username, old.start, start - dt.timedelta(days=1), old.decree))
     assignment = Assignment(unit_id, username, start, end, decree)
     if assignment.id in existing:
-        raise InvalidInput("Penugasan ini sudah ada", "This assignment already exists", {"start": "duplikat / duplicate"})
+        raise Conflict("Penugasan ini sudah ada", "This assignment already exists", {"start": "duplikat / duplicate"})
     directory.put_assignment(assignment)
     return assignment
 
@@ -75,18 +75,17 @@ def end_assignment(directory, principal: Principal, unit_id: str, assignment_id:
 def put_staff(directory, principal: Principal, member: StaffMember) -> StaffMember:
     """Contact rows the platform uses to reach staff (Cognito holds the sign-in)."""
     check_staff_change(principal, directory.staff(member.username), member)
-    required = {"agency_admin": ("agency_id",), "liaison_officer": ("agency_id", "unit_id"),
-                "provincial_admin": ("province_code",)}.get(member.role, ())
-    missing = {f: "wajib untuk peran ini / required for this role" for f in required if not getattr(member, f)}
+    missing = {f: "wajib untuk peran ini / required for this role"
+               for f in ROLE_SCOPE.get(member.role, ()) if not getattr(member, f)}
     if missing:
         raise InvalidInput("Cakupan peran tidak lengkap", "The role's scope is incomplete", missing)
     if member.unit_id:
         agency = _unit_agency(directory, member.unit_id)
         if agency.id != member.agency_id:
-            raise InvalidInput("Unit bukan bagian dari instansi", "The unit is not part of the agency",
-                               {"unit_id": "instansi lain / another agency"})
+            raise Unprocessable("Unit bukan bagian dari instansi", "The unit is not part of the agency",
+                                {"unit_id": "instansi lain / another agency"})
     elif member.agency_id and directory.agency(member.agency_id) is None:
-        raise InvalidInput("Instansi tidak dikenal", "Unknown agency", {"agency_id": "tidak dikenal / unknown"})
+        raise Unprocessable("Instansi tidak dikenal", "Unknown agency", {"agency_id": "tidak dikenal / unknown"})
     directory.put_staff(member)
     return member
 
@@ -119,7 +118,7 @@ def list_staff(directory, principal: Principal, provinces, limit: int,
     if cursor is not None:
         role, _, scope = cursor.partition("~")
         if (role, scope) not in parts:
-            raise InvalidInput("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
+            raise Unprocessable("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
         start = parts.index((role, scope))
     rows: list[StaffMember] = []
     for i in range(start, len(parts)):

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..domain.calendar import WIB, end_of_day_wib, utc_iso
-from ..domain.errors import Forbidden, InvalidInput, NotFound
+from ..domain.errors import Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.ids import normalise_tracking_id
 from ..domain.lifecycle import CLOSED, STATUS_LABELS, Status
 from ..domain.query import ListQuery
@@ -38,6 +38,10 @@ MAX_PAGE_SIZE = 1000                    # the spec's default response volume
 MAX_DEPTH = 10_000                      # page * page_size: deeper pages read too much
 MAX_IDS = 100
 MAX_SERVICE_CODES = 20
+# RFC 3339 (the w3 profile), as JSON Schema's `date-time` and `date` formats read it.
+W3_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+W3_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII)
+W3_RANGE = (dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc), dt.datetime(2200, 1, 1, tzinfo=dt.timezone.utc))
 DESCRIPTION_MAX = 4000                  # the spec's limit on description
 KINDS = {
     "complaint": "Pengaduan / Complaint",
@@ -327,10 +331,10 @@ def new_report_from_form(directory, fields: Mapping[str, str], attributes: Mappi
     )
 
 
-def _renamed(exc: InvalidInput) -> InvalidInput:
+def _renamed(exc: InvalidInput | Unprocessable) -> InvalidInput | Unprocessable:
     """Field names as the Open311 client sent them, not as our JSON intake calls them."""
     fields = {_PARAM_OF.get(k, k): v for k, v in exc.fields.items()}
-    return InvalidInput(exc.message_id, exc.message_en, fields)
+    return type(exc)(exc.message_id, exc.message_en, fields)
 
 
 def create_request(deps: Deps, keys, fields: Mapping[str, str], attributes: Mapping[str, list[str]],
@@ -342,7 +346,7 @@ def create_request(deps: Deps, keys, fields: Mapping[str, str], attributes: Mapp
     deps.reports.hooks.append(keys.submission_hook(key, now))
     try:
         report, _access_code = submit_report(deps, new, now)
-    except InvalidInput as exc:  # unknown region or agency, named as our JSON intake names them
+    except (InvalidInput, Unprocessable) as exc:  # unknown region or agency, named as our JSON intake names them
         raise _renamed(exc) from None
     return [{"service_request_id": report.tracking_id, "service_notice": _notice(report, deps.directory),
              "account_id": None}]
@@ -429,35 +433,43 @@ def _views(deps: Deps, reports: list[Report], extensions: bool) -> list[dict[str
 
 class Params:
     """Query-string values as Open311 clients send them: repeated or comma-delimited lists,
-    empty meaning absent, unknown names ignored (jurisdiction_id, api_key on reads...)."""
+    empty meaning absent, unknown names ignored (jurisdiction_id, api_key on reads...). Only spaces
+    around a value are dropped: a tab or a line break is part of it (the document's formats)."""
 
     def __init__(self, params: Mapping[str, list[str]] | None):
         self.params = params or {}
 
     def one(self, name: str) -> str | None:
-        values = [v.strip() for v in self.params.get(name, []) if v.strip()]
+        values = [v.strip(" ") for v in self.params.get(name, []) if v.strip(" ")]
         return values[-1] if values else None
 
     def many(self, name: str) -> list[str]:
         out: list[str] = []
         for value in self.params.get(name, []):
-            out.extend(x.strip() for x in value.split(",") if x.strip())
+            out.extend(x.strip(" ") for x in value.split(",") if x.strip(" "))
         return list(dict.fromkeys(out))
 
     def moment(self, name: str) -> dt.datetime | None:
+        """A w3 date-time with its offset, or a date (midnight WIB): what /openapi.json states as
+        `format: date-time` or `format: date`. Moments beyond any report's life are moved to the
+        edge of W3_RANGE (the answer is the same: nothing), so a window never overflows."""
         value = self.one(name)
         if value is None:
             return None
         text = value.replace(" ", "+")  # an unencoded '+' of an offset arrives as a space
+        moment = None
         try:
-            moment = (dt.datetime.fromisoformat(text) if "T" in text else
-                      dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=WIB))
+            if W3_DATE_TIME.fullmatch(text):
+                # Python reads at most 6 fractional digits; RFC 3339 sets no limit.
+                moment = dt.datetime.fromisoformat(re.sub(r"(\.\d{6})\d+", r"\1", text.upper()))
+            elif W3_DATE.fullmatch(text):
+                moment = dt.datetime.combine(dt.date.fromisoformat(text), dt.time(), tzinfo=WIB)
         except ValueError:
             moment = None
-        if moment is None or moment.tzinfo is None:
+        if moment is None:
             raise InvalidInput("Tanggal/waktu tidak valid", "Invalid date/time",
                                {name: "format w3, mis. / w3 format, e.g. 2024-12-20T00:00:00+07:00"})
-        return moment
+        return min(max(moment, W3_RANGE[0]), W3_RANGE[1])
 
     def integer(self, name: str, default: int, lo: int, hi: int) -> int:
         value = self.one(name)
@@ -478,11 +490,11 @@ def _window(params: Params, now: dt.datetime, first: str = "start_date",
     start, end = params.moment(first), params.moment(last)
     if start and end:
         if end < start:
-            raise InvalidInput(f"{last} sebelum {first}", f"{last} is before {first}",
-                               {last: f"setelah {first} / after {first}"})
+            raise Unprocessable(f"{last} sebelum {first}", f"{last} is before {first}",
+                                {last: f"setelah {first} / after {first}"})
         if end - start > WINDOW:
-            raise InvalidInput("Rentang tanggal lebih dari 90 hari", "The date range spans more than 90 days",
-                               {f"{first}/{last}": "maksimal 90 hari / at most 90 days"})
+            raise Unprocessable("Rentang tanggal lebih dari 90 hari", "The date range spans more than 90 days",
+                                {f"{first}/{last}": "maksimal 90 hari / at most 90 days"})
         return start, end
     if start:
         return start, start + WINDOW
@@ -497,9 +509,9 @@ def _updated_window(params: Params, now: dt.datetime) -> tuple[dt.datetime, dt.d
     if params.one("updated_after") and not params.one("updated_before"):
         after = params.moment("updated_after")
         if now - after > WINDOW:
-            raise InvalidInput("updated_after lebih dari 90 hari lalu; tambahkan updated_before",
-                               "updated_after is more than 90 days ago; add updated_before",
-                               {"updated_after": "maksimal 90 hari lalu / at most 90 days ago"})
+            raise Unprocessable("updated_after lebih dari 90 hari lalu; tambahkan updated_before",
+                                "updated_after is more than 90 days ago; add updated_before",
+                                {"updated_after": "maksimal 90 hari lalu / at most 90 days ago"})
         return after, now
     return _window(params, now, "updated_after", "updated_before")
 
@@ -528,9 +540,11 @@ def _newest(deps: Deps, start: dt.datetime, end: dt.datetime, statuses: Sequence
 def list_requests(deps: Deps, raw_params: Mapping[str, list[str]] | None, now: dt.datetime) -> list[dict[str, Any]]:
     params = Params(raw_params)
     extensions = params.flag("extensions")
-    ids = params.many("service_request_id")
-    if ids:
-        return _views(deps, _by_ids(deps, ids), extensions)
+    # Every parameter is read (and refused when wrong) whichever branch answers.
+    page_size = params.integer("page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
+    page = params.integer("page", 1, 1, MAX_DEPTH)
+    for name in ("start_date", "end_date", "updated_after", "updated_before"):
+        params.moment(name)
     status_names = params.many("status")
     unknown = [s for s in status_names if s not in STATUSES_BY_OPEN311]
     if unknown:
@@ -542,12 +556,13 @@ def list_requests(deps: Deps, raw_params: Mapping[str, list[str]] | None, now: d
     if len(codes) > MAX_SERVICE_CODES:
         raise InvalidInput("Terlalu banyak service_code", "Too many service codes",
                            {"service_code": f"maksimal / at most {MAX_SERVICE_CODES}"})
-    page_size = params.integer("page_size", MAX_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    page = params.integer("page", 1, 1, MAX_DEPTH)
+    ids = params.many("service_request_id")
+    if ids:
+        return _views(deps, _by_ids(deps, ids), extensions)
     if page * page_size > MAX_DEPTH:
-        raise InvalidInput("Halaman terlalu jauh; persempit rentang tanggal",
-                           "Page too deep; narrow the date range instead",
-                           {"page": f"page × page_size ≤ {MAX_DEPTH}"})
+        raise Unprocessable("Halaman terlalu jauh; persempit rentang tanggal",
+                            "Page too deep; narrow the date range instead",
+                            {"page": f"page × page_size ≤ {MAX_DEPTH}"})
     if params.one("updated_after") or params.one("updated_before"):
         # A syncing client: what changed in the window, most recently changed first; start_date
         # and end_date, when given too, narrow by requested_datetime.

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 
 from ..domain.access import require_scope
 from ..domain.calendar import WIB, start_of_day_wib, to_wib_date, utc_iso
-from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound
+from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.ids import new_access_code, new_tracking_id
 from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
 from ..domain.query import ListQuery
@@ -81,7 +81,7 @@ def _check_references(deps: Deps, *, province: str | None = None, regency: str |
     if category_id is not None and deps.directory.category(category_id) is None:
         fields["category_id"] = "Kategori tidak dikenal / unknown category"
     if fields:
-        raise InvalidInput("Data laporan tidak valid", "Invalid report data", fields)
+        raise Unprocessable("Data laporan tidak valid", "Invalid report data", fields)
     return agency
 
 
@@ -90,8 +90,8 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
     an agency admin's go straight to their own agency."""
     received_at = new.received_at or now
     if received_at > now:
-        raise InvalidInput("Waktu diterima tidak boleh di masa depan", "received_at may not be in the future",
-                           {"received_at": "di masa depan / in the future"})
+        raise Unprocessable("Waktu diterima tidak boleh di masa depan", "received_at may not be in the future",
+                            {"received_at": "di masa depan / in the future"})
     agency_id = new.agency_id
     if principal is not None and principal.role == Role.AGENCY_ADMIN:
         if agency_id not in (None, principal.agency_id):
@@ -158,10 +158,10 @@ def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply:
     calc = current_calculator(deps.settings)
     if report.status == Status.AWAITING_REPORTER:
         if reply.accept is None:
-            raise InvalidInput("Terima atau tolak jawaban", "Accept or reject the answer", {"accept": "wajib / required"})
+            raise Unprocessable("Terima atau tolak jawaban", "Accept or reject the answer", {"accept": "wajib / required"})
         if reply.accept:
             if reply.rating is None:
-                raise InvalidInput("Beri penilaian 1–5", "Give a rating 1–5", {"rating": "wajib / required"})
+                raise Unprocessable("Beri penilaian 1–5", "Give a rating 1–5", {"rating": "wajib / required"})
             report.apply(REPORTER, Action.ACCEPT, now, calc, rating=reply.rating, message=reply.message)
         else:
             _require_message(reply.message)
@@ -187,7 +187,7 @@ def raise_transition_conflict(status: Status):
 
 def _require_message(message: str | None) -> str:
     if not message or not message.strip():
-        raise InvalidInput("Pesan wajib diisi", "A message is required", {"message": "wajib / required"})
+        raise Unprocessable("Pesan wajib diisi", "A message is required", {"message": "wajib / required"})
     return message.strip()
 
 
@@ -208,8 +208,8 @@ def staff_action(deps: Deps, principal: Principal, tracking_id: str, action_name
         agency = deps.directory.agency(report.agency_id) if report.agency_id else None
         unit = agency.unit(unit_id) if agency else None
         if unit is None:
-            raise InvalidInput("Unit bukan bagian dari instansi ini", "The unit does not belong to this agency",
-                               {"unit_id": "tidak dikenal di instansi ini / unknown in this agency"})
+            raise Unprocessable("Unit bukan bagian dari instansi ini", "The unit does not belong to this agency",
+                                {"unit_id": "tidak dikenal di instansi ini / unknown in this agency"})
         kwargs["unit"] = unit
     elif action == Action.CORRECT:
         if not kwargs:

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Protocol
 
 from ..domain import statistics as stats
 from ..domain.calendar import WorkingCalendar, to_wib_date
-from ..domain.errors import Forbidden, InvalidInput
+from ..domain.errors import Forbidden, Unprocessable
 from ..domain.report import Report
 from ..domain.roles import Principal, Role
 
@@ -106,7 +106,7 @@ def resolve(principal: Principal, f: StatisticsFilters, directory: Directory) ->
         if agency_id not in (None, principal.agency_id):
             return Slice(None)
         if province or f.regency_code:
-            raise InvalidInput(
+            raise Unprocessable(
                 "Statistik unit tidak dapat dipersempit per wilayah",
                 "A unit's statistics cannot be narrowed by region",
                 {"province_code" if province else "regency_code": "tidak untuk unit / not for a unit"})
@@ -123,10 +123,10 @@ def period_bounds(first: str | None, last: str | None, now: dt.datetime) -> tupl
     first = first or f"{today.year:04d}-01"
     last = last or today.strftime("%Y-%m")
     if first > last:
-        raise InvalidInput("Periode tidak valid", "Invalid period", {"from": "setelah 'to' / after 'to'"})
+        raise Unprocessable("Periode tidak valid", "Invalid period", {"from": "setelah 'to' / after 'to'"})
     if len(stats.months(first, last)) > MAX_MONTHS:
-        raise InvalidInput("Periode terlalu panjang", "Period too long",
-                           {"to": f"maksimal {MAX_MONTHS} bulan / at most {MAX_MONTHS} months"})
+        raise Unprocessable("Periode terlalu panjang", "Period too long",
+                            {"to": f"maksimal {MAX_MONTHS} bulan / at most {MAX_MONTHS} months"})
     return first, last
 
 

@@ -190,8 +190,8 @@ def test_the_same_key_with_another_body_interleaved_never_makes_a_second_report(
     with interleaved(lambda: _submit(api, "form-3", other), monkeypatch) as inner:
         first = _submit(api, "form-3")
     # the other body is refused as a reused key even while the first is in flight
-    assert first[0] == 201 and inner["result"][0] == 400
-    assert_error_body(inner["result"][1], code="invalid_input")
+    assert first[0] == 201 and inner["result"][0] == 422
+    assert_error_body(inner["result"][1], code="unprocessable")
     later = _submit(api, "form-3", other)
-    assert later[0] == 400 and "Idempotency-Key" in later[1]["error"]["fields"]
+    assert later[0] == 422 and "Idempotency-Key" in later[1]["error"]["fields"]
     assert _titles(api) == [report_body()["title"]]

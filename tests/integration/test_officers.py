@@ -56,10 +56,11 @@ def test_ending_the_only_assignment_sends_reminders_to_the_agency_admin(api, pla
     ("admin.sumut", f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": "2025-01-01"}, 403),
     (MEDAN, "/staff/units/pemkot-batam.dishub/assignments", {"username": DISHUB, "start": "2025-01-01"}, 403),
     (MEDAN, "/staff/units/pemkot-medan.nowhere/assignments", {"username": DISHUB, "start": "2025-01-01"}, 404),
-    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": "penghubung.dlh.medan", "start": "2025-01-01"}, 400),
-    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": "2025-01-05", "end": "2025-01-01"}, 400),
+    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": "penghubung.dlh.medan", "start": "2025-01-01"}, 422),
+    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": "2025-01-05", "end": "2025-01-01"}, 422),
     (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": "soon"}, 400),
-    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": "2025-01-01", "replaces": "nope"}, 400),
+    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": "2025-01-01", "replaces": "nope"}, 422),
+    (MEDAN, f"/staff/units/{UNIT}/assignments", {"username": DISHUB, "start": 0}, 400),  # a date is text
     (MEDAN, f"/staff/units/{UNIT}/assignments/nope/end", {"end": "2025-01-01"}, 404),
 ])
 def test_assignment_changes_are_checked(api, user, path, body, status):
@@ -70,7 +71,7 @@ def test_assignment_changes_are_checked(api, user, path, body, status):
     (MEDAN, {"name": "X", "role": "central_admin"}, 403),
     (MEDAN, {"name": "X", "role": "liaison_officer", "agency_id": "pemkot-batam", "unit_id": "pemkot-batam.dishub"}, 403),
     (CENTRAL, {"name": "X", "role": "liaison_officer", "agency_id": "pemkot-medan"}, 400),
-    (CENTRAL, {"name": "X", "role": "liaison_officer", "agency_id": "pemkot-medan", "unit_id": "pemkot-batam.dishub"}, 400),
+    (CENTRAL, {"name": "X", "role": "liaison_officer", "agency_id": "pemkot-medan", "unit_id": "pemkot-batam.dishub"}, 422),
     (CENTRAL, {"name": "X", "role": "provincial_admin", "province_code": "12", "phone": "12"}, 400),
     (CENTRAL, {"name": "X", "role": "provincial_admin", "province_code": "12"}, 200),
     (DISHUB, {"name": "X", "role": "liaison_officer", "agency_id": "pemkot-medan", "unit_id": UNIT}, 403),

@@ -57,32 +57,33 @@ def test_a_resource_without_a_known_format_is_404(o311):
     assert o311.raw("get", f"{V2}/requests/ABCD-1234").status_code == 404
 
 
-@pytest.mark.parametrize("overrides, param", [
-    ({"attribute[province_code]": None, "attribute[regency_code]": None}, "attribute[province_code]"),
-    ({"lat": None, "long": None, "address_string": None}, "lat/long/address_string"),
-    ({"lat": None, "long": None, "address_string": None, "address_id": "545483"}, "address_id"),
-    ({"long": None}, "lat/long"),
-    ({"lat": "48.85", "long": "2.35"}, "lat"),
-    ({"lat": "north", "long": "98.6722"}, "lat"),
-    ({"lat": "3.59", "long": "nan"}, "long"),
-    ({"attribute[regency_code]": "13.08"}, "attribute[regency_code]"),
-    ({"attribute[province_code]": "99"}, "attribute[province_code]"),
-    ({"attribute[kind]": "praise"}, "attribute[kind]"),
-    ({"attribute[agency_id]": "pemkot-atlantis"}, "attribute[agency_id]"),
-    ({"attribute[anonymous]": "maybe"}, "attribute[anonymous]"),
-    ({"attribute[title]": "Hi"}, "attribute[title]"),
-    ({"description": None}, "description"),
-    ({"description": "x" * 4001}, "description"),
-    ({"email": "not-an-address"}, "email"),
-    ({"phone": "12"}, "phone"),
-    ({"media_url": "javascript:alert(1)"}, "media_url"),
-    ({"service_code": None}, "service_code"),
+@pytest.mark.parametrize("overrides, param, expected", [
+    ({"attribute[province_code]": None, "attribute[regency_code]": None}, "attribute[province_code]", 400),
+    ({"lat": None, "long": None, "address_string": None}, "lat/long/address_string", 400),
+    ({"lat": None, "long": None, "address_string": None, "address_id": "545483"}, "address_id", 400),
+    ({"long": None}, "lat/long", 400),
+    ({"lat": "48.85", "long": "2.35"}, "lat", 400),
+    ({"lat": "north", "long": "98.6722"}, "lat", 400),
+    ({"lat": "3.59", "long": "nan"}, "long", 400),
+    ({"attribute[kind]": "praise"}, "attribute[kind]", 400),
+    ({"attribute[anonymous]": "maybe"}, "attribute[anonymous]", 400),
+    ({"attribute[title]": "Hi"}, "attribute[title]", 400),
+    ({"description": None}, "description", 400),
+    ({"description": "x" * 4001}, "description", 400),
+    ({"email": "not-an-address"}, "email", 400),
+    ({"phone": "12"}, "phone", 400),
+    ({"media_url": "javascript:alert(1)"}, "media_url", 400),
+    ({"service_code": None}, "service_code", 400),
+    # the document allows the value; no such region or agency exists
+    ({"attribute[regency_code]": "13.08"}, "attribute[regency_code]", 422),
+    ({"attribute[province_code]": "99"}, "attribute[province_code]", 422),
+    ({"attribute[agency_id]": "pemkot-atlantis"}, "attribute[agency_id]", 422),
 ])
-def test_invalid_filings_are_400_naming_the_open311_parameter(o311, overrides, param):
+def test_invalid_filings_are_refused_naming_the_open311_parameter(o311, overrides, param, expected):
     status, errors = o311.post(o311.form(**overrides))
-    assert status == 400, errors
+    assert status == expected, errors
     validate("errors", errors)
-    assert all(e["code"] == 400 for e in errors)
+    assert all(e["code"] == expected for e in errors)
     assert any(param in e["description"] for e in errors), errors
 
 
@@ -114,24 +115,43 @@ def test_a_filing_that_is_not_form_encoded_is_400(o311):
     assert status == 400 and "x-www-form-urlencoded" in errors[0]["description"]
 
 
-@pytest.mark.parametrize("params", [
-    {"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-04-01T00:00:01Z"},
-    {"start_date": "2024-02-01T00:00:00Z", "end_date": "2024-01-01T00:00:00Z"},
-    {"start_date": "2024-01-01T00:00:00"},
-    {"end_date": "yesterday"},
-    {"page_size": "0"},
-    {"page_size": "1001"},
-    {"page": "11", "page_size": "1000"},
-    {"service_request_id": ",".join(f"AAAA-{i:04d}" for i in range(101))},
-    {"updated_after": "2024-12-01T00:00:00"},
-    {"updated_after": "2024-09-01T00:00:00Z"},  # more than 90 days before now, and no updated_before
-    {"updated_after": "2024-12-02T00:00:00Z", "updated_before": "2024-12-01T00:00:00Z"},
-    {"updated_after": "2024-01-01T00:00:00Z", "updated_before": "2024-04-01T00:00:01Z"},
+# 400: a value the document refuses. 422: each value one the document allows, refused together
+# (or against now).
+@pytest.mark.parametrize("params, expected", [
+    ({"start_date": "2024-01-01T00:00:00"}, 400),
+    ({"end_date": "yesterday"}, 400),
+    ({"page_size": "0"}, 400),
+    ({"page_size": "1001"}, 400),
+    ({"page": "null"}, 400),
+    ({"page_size": "null", "service_request_id": "AAAA-0001"}, 400),  # read even when the ids answer
+    ({"start_date": "yesterday", "service_request_id": "AAAA-0001"}, 400),
+    ({"start_date": "20240101"}, 400),  # Python reads it; the document's `format: date` does not
+    ({"end_date": "2024-12-01T00:00:00+07:00\n"}, 400),
+    ({"service_request_id": ",".join(f"AAAA-{i:04d}" for i in range(101))}, 400),
+    ({"updated_after": "2024-12-01T00:00:00"}, 400),
+    ({"start_date": "2024-01-01T00:00:00Z", "end_date": "2024-04-01T00:00:01Z"}, 422),
+    ({"start_date": "2024-02-01T00:00:00Z", "end_date": "2024-01-01T00:00:00Z"}, 422),
+    ({"page": "11", "page_size": "1000"}, 422),
+    ({"updated_after": "2024-09-01T00:00:00Z"}, 422),  # more than 90 days before now, and no updated_before
+    ({"updated_after": "2024-12-02T00:00:00Z", "updated_before": "2024-12-01T00:00:00Z"}, 422),
+    ({"updated_after": "2024-01-01T00:00:00Z", "updated_before": "2024-04-01T00:00:01Z"}, 422),
 ])
-def test_out_of_range_queries_are_400(o311, params):
+def test_refused_queries_are_400_when_the_document_refuses_them_else_422(o311, params, expected):
     status, errors = o311.get(f"{V2}/requests.json", **params)
-    assert status == 400, errors
+    assert status == expected, errors
     validate("errors", errors)
+
+
+@pytest.mark.parametrize("params", [
+    {"start_date": "0001-01-01T00:00:00+01:00", "end_date": "0001-01-02T00:00:00Z"},
+    {"start_date": "9999-12-31T00:00:00Z"},
+    {"end_date": "0001-01-01"},
+    {"updated_after": "9999-12-31T23:59:59.1234567-01:00", "updated_before": "9999-12-31T23:59:59z"},
+])
+def test_moments_at_the_ends_of_the_calendar_answer_an_empty_list(o311, params):
+    """Regression: a window past year 9999 (or before year 1) overflowed into a general error."""
+    status, answer = o311.get(f"{V2}/requests.json", **params)
+    assert (status, answer) == (200, []), answer
 
 
 # ---- staff: client keys ----------------------------------------------------------------------

@@ -113,7 +113,8 @@ def test_every_4xx_of_the_json_api_is_the_error_body(doc):
         for status, response in operation["responses"].items():
             if status.startswith("4"):
                 assert response == {"$ref": f"#/components/responses/Error{status}"}, (method, path, status)
-    assert set(responses) == {"Error400", "Error401", "Error403", "Error404", "Error405", "Error409", "Error415", "Error429"}
+    assert set(responses) == {"Error400", "Error401", "Error403", "Error404", "Error405", "Error409", "Error415", "Error422",
+                              "Error429"}
     error = responses["Error409"]["content"]["application/json"]["schema"]
     assert error["properties"]["error"]["required"] == ["code", "message", "message_id", "message_en", "fields"]
     assert error["properties"]["error"]["properties"]["code"]["enum"] == ["invalid_transition", "conflict"]

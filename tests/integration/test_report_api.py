@@ -150,47 +150,54 @@ def test_wrong_status_is_409(api):
 
 @pytest.mark.parametrize("action,params,field", [
     ("dispatch", {}, "agency_id"),
-    ("dispatch", {"agency_id": "no-such-agency"}, "agency_id"),
     ("postpone", {}, "message"),
     ("postpone", {"message": ""}, "message"),
     ("archive", {"reason": "boring"}, "reason"),
     ("reroute", {"message": "x" * 5001}, "message"),
     ("correct", {"kind": "rant"}, "kind"),
-    ("correct", {"category_id": "no-such-category"}, "category_id"),
+    ("correct", {"title": None}, "body"),  # nothing to correct
     ("nonsense", {}, "action"),
 ])
 def test_bad_action_input_names_the_field(api, action, params, field):
     tid = api.submit()["tracking_id"]
     status, body = api.post(f"/staff/reports/{tid}/actions", {"action": action, **params}, user=CENTRAL)
     assert status == 400, body
-    assert field in body["error"]["fields"]
+    assert field in body["error"]["fields"] or field == "body"
     assert " / " in body["error"]["message"]
 
 
 @pytest.mark.parametrize("action,params,field", [
-    ("assign", {"unit_id": "pemkot-batam.dishub"}, "unit_id"),
-    ("assign", {}, "unit_id"),
+    ("dispatch", {"agency_id": "no-such-agency"}, "agency_id"),
+    ("correct", {"category_id": "no-such-category"}, "category_id"),
 ])
-def test_assign_refuses_units_of_other_agencies(api, action, params, field):
+def test_actions_naming_what_does_not_exist_are_422(api, action, params, field):
+    tid = api.submit()["tracking_id"]
+    status, body = api.post(f"/staff/reports/{tid}/actions", {"action": action, **params}, user=CENTRAL)
+    assert status == 422 and body["error"]["code"] == "unprocessable", body
+    assert field in body["error"]["fields"]
+
+
+@pytest.mark.parametrize("action,params,field,status_expected", [
+    ("assign", {"unit_id": "pemkot-batam.dishub"}, "unit_id", 422),
+    ("assign", {}, "unit_id", 400),
+])
+def test_assign_refuses_units_of_other_agencies(api, action, params, field, status_expected):
     tid = api.submit()["tracking_id"]
     api.act(tid, CENTRAL, "dispatch", agency_id="pemkot-medan")
     status, body = api.post(f"/staff/reports/{tid}/actions", {"action": action, **params}, user=MEDAN)
-    assert status == 400 and field in body["error"]["fields"]
+    assert status == status_expected and field in body["error"]["fields"]
 
 
 @pytest.mark.parametrize("mutate,field", [
     (lambda b: b.pop("kind"), "kind"),
     (lambda b: b.update(title="abc"), "title"),
     (lambda b: b.update(description="x" * 5001), "description"),
-    (lambda b: b["location"].update(province_code="99"), "location.province_code"),
-    (lambda b: b["location"].update(regency_code="13.08"), "location.regency_code"),
+    (lambda b: b.update(occurred_on=0), "occurred_on"),  # a date is text, not epoch seconds
+    (lambda b: b["location"].update(lat=None, lon=98.6), "location"),
     (lambda b: b["location"].update(lat=3.5), "location"),
     (lambda b: b.update(reporter={"name": "A"}), "reporter"),
     (lambda b: b.update(reporter={"name": "A", "phone": "12"}), "reporter.phone"),
     (lambda b: b.update(reporter={"name": "A", "email": "not-an-email"}), "reporter.email"),
-    (lambda b: b.update(agency_id="no-such-agency"), "agency_id"),
-    (lambda b: b.update(category_id="no-such-category"), "category_id"),
-    (lambda b: b.update(occurred_on="2030-01-01"), "occurred_on"),
     (lambda b: b.update(anonymous="yes"), "anonymous"),
     (lambda b: b.update(surprise=1), "surprise"),
 ])
@@ -199,6 +206,25 @@ def test_bad_submission_names_the_field_in_both_languages(api, mutate, field):
     mutate(body)
     status, answer = api.post("/reports", body)
     assert status == 400, answer
+    assert field in answer["error"]["fields"], answer
+    assert answer["error"]["message_id"] and answer["error"]["message_en"]
+
+
+@pytest.mark.parametrize("mutate,field", [
+    (lambda b: b["location"].update(province_code="99"), "location.province_code"),
+    (lambda b: b["location"].update(province_code="00"), "location.province_code"),
+    (lambda b: b["location"].update(regency_code="13.08"), "location.regency_code"),
+    (lambda b: b.update(agency_id="no-such-agency"), "agency_id"),
+    (lambda b: b.update(category_id="no-such-category"), "category_id"),
+    (lambda b: b.update(occurred_on="2030-01-01"), "occurred_on"),  # a valid date, but in the future
+    (lambda b: b.update(occurred_on="0020-10-06"), "occurred_on"),  # ... or before 17 August 1945
+])
+def test_a_submission_naming_what_does_not_exist_is_422_naming_the_field(api, mutate, field):
+    """The document allows the value (a two-digit code, an id); the stored data has no such thing."""
+    body = report_body()
+    mutate(body)
+    status, answer = api.post("/reports", body)
+    assert status == 422 and answer["error"]["code"] == "unprocessable", answer
     assert field in answer["error"]["fields"], answer
     assert answer["error"]["message_id"] and answer["error"]["message_en"]
 
@@ -234,8 +260,9 @@ def test_central_admin_manual_entry_waits_for_verification_unless_it_names_an_ag
 
 
 @pytest.mark.parametrize("override,field", [
-    ({"received_at": "2024-12-30T09:00:00+07:00"}, "received_at"),
     ({"received_at": "2024-12-19T09:00:00"}, "received_at"),
+    ({"received_at": 1734573600}, "received_at"),  # a date-time is text, not epoch seconds
+    ({"received_at": "1999-12-31T23:59:59-05:00"}, "received_at"),  # before 2000 as written
     ({"channel": "pigeon"}, "channel"),
     ({"channel": None}, "channel"),
 ])
@@ -244,6 +271,22 @@ def test_manual_entry_bad_input(api, override, field):
     body.update(override)
     status, answer = api.post("/staff/reports", body, user=CENTRAL)
     assert status == 400 and field in answer["error"]["fields"], answer
+
+
+def test_a_coordinate_too_small_for_dynamodb_is_kept_to_a_centimetre(api, platform):
+    """Regression (fuzz): lat 4e-307 is valid JSON within the range, and DynamoDB refused it (500)."""
+    body = report_body()
+    body["location"].update(lat=4.4e-307, lon=98.6722)
+    status, created = api.post("/reports", body)
+    assert status == 201, created
+    status, record = api.get(f"/staff/reports/{created['tracking_id']}", user=CENTRAL)
+    assert status == 200 and record["location"]["lat"] == 0.0 and record["location"]["lon"] == 98.6722
+
+
+def test_manual_entry_received_in_the_future_is_422(api):
+    body = report_body(channel="email", received_at="2024-12-30T09:00:00+07:00")
+    status, answer = api.post("/staff/reports", body, user=CENTRAL)
+    assert status == 422 and "received_at" in answer["error"]["fields"], answer
 
 
 def test_liaison_officers_and_provincial_admins_cannot_enter_reports(api):
@@ -261,7 +304,7 @@ def test_same_idempotency_key_returns_the_first_report(api):
     assert first[1]["tracking_id"] == again[1]["tracking_id"]
     assert len(api.get("/staff/reports", user="admin.pusat")[1]["items"]) == 1
     other = api.post("/reports", report_body(title="Lampu jalan mati"), headers={"Idempotency-Key": "form-123"})
-    assert other[0] == 400
+    assert other[0] == 422 and "Idempotency-Key" in other[1]["error"]["fields"]
 
 
 def test_two_officers_acting_on_one_loaded_version_one_gets_409(platform):
@@ -329,7 +372,8 @@ def test_reporter_rejecting_the_answer_reopens_the_case(api):
     api.act(tid, MEDAN, "assign", unit_id="pemkot-medan.dishub")
     api.act(tid, DISHUB, "respond", message="Ditinjau.")
     api.act(tid, DISHUB, "final_answer", message="Selesai.")
-    assert api.post(f"/reports/{tid}/replies", {"accept": True}, headers={"X-Access-Code": code})[0] == 400
+    # a rating is what accepting needs now (422); a rating of 6 is never one (400)
+    assert api.post(f"/reports/{tid}/replies", {"accept": True}, headers={"X-Access-Code": code})[0] == 422
     assert api.post(f"/reports/{tid}/replies", {"accept": True, "rating": 6}, headers={"X-Access-Code": code})[0] == 400
     reopened = api.reply(tid, code, accept=False, message="Belum, parkir liar masih ada.")
     assert reopened["status"] == "in_progress"

@@ -14,7 +14,7 @@ MEDAN_SLA = "/staff/sla/agency/pemkot-medan"
 def _refused(answer, status, fields):
     got, body = answer
     assert got == status, body
-    assert body["error"]["code"] == {400: "invalid_input", 403: "forbidden"}[status]
+    assert body["error"]["code"] == {400: "invalid_input", 403: "forbidden", 422: "unprocessable"}[status]
     assert set(body["error"]["fields"]) == set(fields), body
     for text in body["error"]["fields"].values():
         assert " / " in text  # Indonesian / English
@@ -30,8 +30,8 @@ def test_an_agency_admin_may_tighten_its_own_stages_down_to_one_day_but_not_loos
     national = DEFAULT_LIMITS[key]
     assert api.put(MEDAN_SLA, {"limits": {key: national}}, MEDAN)[0] == 200
     assert api.put(MEDAN_SLA, {"limits": {key: 1}}, MEDAN)[0] == 200
-    _refused(api.put(MEDAN_SLA, {"limits": {key: national + 1}}, MEDAN), 400, {key})
-    _refused(api.put(MEDAN_SLA, {"limits": {key: 365}}, MEDAN), 400, {key})
+    _refused(api.put(MEDAN_SLA, {"limits": {key: national + 1}}, MEDAN), 422, {key})
+    _refused(api.put(MEDAN_SLA, {"limits": {key: 365}}, MEDAN), 422, {key})
     assert _medan_overrides(api) == {key: 1}
 
 
@@ -54,7 +54,7 @@ def test_a_raised_ombudsman_limit_by_an_agency_admin_never_reaches_a_deadline(ap
 @pytest.mark.parametrize("key", ["verification", "clarification"])
 def test_a_clock_that_stops_before_the_agency_is_not_an_agency_override(api, key):
     """These stages end before a report reaches an agency, so an agency override would never apply."""
-    _refused(api.put(MEDAN_SLA, {"limits": {key: 2}}, CENTRAL), 400, {key})
+    _refused(api.put(MEDAN_SLA, {"limits": {key: 2}}, CENTRAL), 422, {key})
     assert api.put(f"/staff/sla/category/illegal-parking", {"limits": {key: 2}}, CENTRAL)[0] == 200
 
 

@@ -44,4 +44,4 @@ def test_others_may_not_list_and_a_cursor_must_name_a_partition_of_theirs(api):
         status, body = api.get("/staff/officers", user=user)
         assert (status, body["error"]["code"]) == (403, "forbidden")
     status, body = api.get("/staff/officers?cursor=liaison_officer~pemkot-batam.dishub", user=M)
-    assert status == 400 and body["error"]["fields"] == {"cursor": "tidak dikenal / not recognised"}
+    assert status == 422 and body["error"]["fields"] == {"cursor": "tidak dikenal / not recognised"}

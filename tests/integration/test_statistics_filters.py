@@ -140,8 +140,8 @@ def test_a_liaison_officer_sees_their_unit_only(world):
 
 @pytest.mark.parametrize("query, field", [("province_code=12", "province_code"), ("regency_code=12.71", "regency_code")])
 def test_a_liaison_officer_cannot_narrow_unit_figures_by_region(world, query, field):
-    error = world.stats(query, user=DISHUB, expect=400)["error"]
-    assert error["code"] == "invalid_input" and field in error["fields"]
+    error = world.stats(query, user=DISHUB, expect=422)["error"]
+    assert error["code"] == "unprocessable" and field in error["fields"]
 
 
 def test_staff_statistics_need_a_staff_token(world):
@@ -151,14 +151,23 @@ def test_staff_statistics_need_a_staff_token(world):
 
 
 @pytest.mark.parametrize("query, field", [
-    ("group_by=region", "group_by"), ("from=2024-13", "from"), ("from=2024-05-15", "from"),
-    ("to=2024-05-30", "to"), ("from=2024-06&to=2024-01", "from"), ("province_code=Sumut", "province_code"),
-    ("regency_code=1271", "regency_code"), ("limit=5", "limit"), ("from=1990-01&to=2024-12", "to"),
-    ("from=24-01", "from"),
+    ("group_by=region", "group_by"), ("from=2024-13", "from"), ("province_code=Sumut", "province_code"),
+    ("regency_code=1271", "regency_code"), ("limit=5", "limit"), ("from=24-01", "from"), ("from=0", "from"),
+    ("from=0999-12", "from"), ("to=2024-05%0A", "to"),
 ])
 def test_bad_statistics_parameters_are_400_naming_the_parameter(world, query, field):
     error = world.stats(query, expect=400)["error"]
     assert field in error["fields"] and error["message_id"] and error["message_en"]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("from=2024-05-15", "from"), ("to=2024-05-30", "to"), ("from=2024-06&to=2024-01", "from"),
+    ("from=1990-01&to=2024-12", "to"), ("from=0999-12-01", "from"),
+])
+def test_periods_the_document_allows_but_the_rules_refuse_are_422_naming_the_parameter(world, query, field):
+    """A date off the month's edge, `from` after `to`, too many months: each value is a documented one."""
+    error = world.stats(query, expect=422)["error"]
+    assert error["code"] == "unprocessable" and field in error["fields"]
 
 
 def test_agencies_below_the_default_minimum_are_shown_but_not_ranked(world):

@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from chalicelib.domain.errors import Forbidden, InvalidInput, InvalidTransition
+from chalicelib.domain.errors import Forbidden, InvalidInput, InvalidTransition, Unprocessable
 from chalicelib.domain.lifecycle import CLOSED, STAFF_ACTIONS, TRANSITIONS, Action, Status, guard
 from chalicelib.domain.report import Visibility
 from chalicelib.domain.roles import REPORTER, SYSTEM, Role
@@ -200,7 +200,7 @@ def test_forwarding_to_another_agency_names_the_previous_one_and_clears_the_unit
 
 def test_dispatching_to_the_agency_already_holding_the_report_is_refused():
     report = report_in(S.DISPATCHED)
-    with pytest.raises(InvalidInput) as caught:
+    with pytest.raises(Unprocessable) as caught:
         act(report, CENTRAL, A.DISPATCH, wib(2024, 12, 3), agency=MEDAN)
     assert "agency_id" in caught.value.fields
     assert report.new_events == [] and report.status == S.DISPATCHED

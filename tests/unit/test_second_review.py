@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.errors import Forbidden, InvalidInput, InvalidTransition
+from chalicelib.domain.errors import Forbidden, InvalidTransition, Unprocessable
 from chalicelib.domain.lifecycle import Action as A
 from chalicelib.domain.lifecycle import Status as S
 from chalicelib.domain.report import Report
@@ -147,7 +147,7 @@ def test_an_agency_archives_an_unverified_report_addressed_to_it(reason):
 
 
 def test_an_agency_may_not_archive_for_other_reasons():
-    with pytest.raises(InvalidInput) as refused:
+    with pytest.raises(Unprocessable) as refused:
         act(addressed_to_medan(), AGENCY, A.ARCHIVE, wib(2024, 12, 3), reason="incomplete")
     assert "reason" in refused.value.fields
 
