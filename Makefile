@@ -11,7 +11,7 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test fuzz token sweep rebuild-stats package deploy clean axe
+.PHONY: help .venv venv run test fuzz token sweep inbound rebuild-stats package deploy clean axe
 # The accessibility checker the browser tests inject (MPL-2.0), fetched from the npm registry into
 # a git-ignored folder; never packaged.
 AXE_VERSION := 4.10.3
@@ -24,6 +24,7 @@ help:
 	@echo "make test             run the test suite"
 	@echo "make fuzz [EXAMPLES=150]  schemathesis on every operation, more examples than make test"
 	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
+	@echo "make inbound CHANNEL=sms FROM=+62812... TEXT=\"LAPOR MEDAN ...\" [ID=...]  an inbound SMS into the local stack"
 	@echo "make rebuild-stats [REPAIR=1]  compare statistics counters with the reports (REPAIR: add the differences)"
 	@echo "make package          build the deployable stack for \$$STAGE into build/\$$STAGE"
 	@echo "make deploy           package, upload and deploy (STAGE, ARTIFACT_BUCKET, PARAMS)"
@@ -74,6 +75,13 @@ token: $(STAMP)
 sweep: $(STAMP)
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
 	$(PY) -m scheduled.sweep $(if $(AT),--at "$(AT)")
+
+# An inbound message as the provider delivers it, into its handler, against the running local stack.
+# FROM and TEXT are read from the environment (make exports command-line variables), so any text is safe.
+inbound: $(STAMP)
+	@if [ -z "$(FROM)" ] || [ -z "$(TEXT)" ]; then echo 'usage: make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati"' >&2; exit 2; fi
+	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
+	$(PY) -m devtools.inbound --channel "$(or $(CHANNEL),sms)" --from "$$FROM" --text "$$TEXT" $(if $(ID),--id "$$ID")
 
 rebuild-stats: $(STAMP)
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \

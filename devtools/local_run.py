@@ -72,6 +72,9 @@ def _banner(api_url: str, moto_url: str, state: dict, port: int) -> str:
  Try:
     TOKEN=$(make -s token USER=admin.pusat | tail -n 1)
     curl -s -H "Authorization: Bearer $TOKEN" {api_url}/staff/me
+    make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati di Jl. Gatot Subroto"
+        (an SMS as AWS End User Messaging delivers it; then STATUS <tracking number>, or
+         <tracking number> <reply>, from the same number)
 
  Ctrl+C stops everything.
 ================================================================================

@@ -33,7 +33,7 @@ SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI
 # What moto's CloudFormation skips (with a warning): each type is asserted from the template below.
 CHECKED_IN_THE_TEMPLATE = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
                            "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription",
-                           "AWS::Lambda::EventInvokeConfig"}
+                           "AWS::Lambda::EventInvokeConfig", "AWS::SNS::TopicPolicy"}
 
 
 @pytest.fixture(scope="module")
@@ -367,3 +367,27 @@ def test_the_built_zip_imports_every_handler_with_only_the_runtime_beside_it(pac
     assert result["outside"] == []
     assert result["xray"] is False
     assert result["botocore_from"] is None or result["botocore_from"].startswith(str(runtime))
+
+
+def test_inbound_sms_reaches_its_function_from_the_stacks_own_topic(stack, sam):
+    topics = [t["TopicArn"] for t in boto3.client("sns", region_name=REGION).list_topics()["Topics"]]
+    assert f"arn:aws:sns:{REGION}:123456789012:{STACK}-inbound-sms" in topics
+    events = sam["Resources"]["InboundSms"]["Properties"]["Events"]
+    assert events == {"InboundSmsSnsSubscription": {"Type": "SNS", "Properties": {"Topic": {"Fn::Sub": "${InboundSmsTopic}"}}}}
+    (policy,) = _resources(sam, "AWS::SNS::TopicPolicy").values()  # moto skips it: asserted here
+    (statement,) = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert policy["Properties"]["Topics"] == [{"Ref": "InboundSmsTopic"}]
+    assert statement["Principal"] == {"Service": "sms-voice.amazonaws.com"} and statement["Action"] == "sns:Publish"
+    assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
+
+
+def test_the_inbound_sms_role_writes_only_what_an_inbound_message_changes(stack):
+    table_arn = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-{}".format
+    statements = _policy(stack, "InboundSmsRole")
+    text = json.dumps(statements)
+    assert "dynamodb:Scan" not in text and not any(s.get("Resource") == "*" for s in statements)
+    assert sorted(_allowed(statements, "dynamodb:PutItem")) == sorted(
+        table_arn(t) for t in ("reports", "events", "outbox", "limits"))
+    assert table_arn("idempotency") not in text and table_arn("attachments") not in text
+    assert _allowed(statements, "s3:GetObject") == [] and _allowed(statements, "ses:SendEmail") == []
+    assert _allowed(statements, "sns:Publish") == []  # SMS to numbers only (NotResource: no topic)
