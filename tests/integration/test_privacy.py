@@ -214,3 +214,33 @@ def test_the_queue_shows_an_anonymous_reporter_only_to_the_central_admin(api):
     assert leaks(json.dumps(mine)) == [] and mine["items"][0]["reporter"]["name"] == "Anonim"
     status, central = api.get("/staff/queue", user=CENTRAL)
     assert status == 200 and set(leaks(json.dumps(central))) >= {NAME, EMAIL}
+
+
+def test_the_inbound_sms_paths_log_nothing_of_the_senders_number(api, capfd):
+    """Filing, a duplicate, a reply, a stranger's reply, STATUS, nonsense and an unusable payload,
+    through the deployed SMS handler: every log line they write is scanned for the number."""
+    from tests.integration.test_inbound_sms import pinpoint
+
+    number, stranger = "+6281377774321", "+6281377774329"
+    client = api.client
+
+    def sms(body, message_id, sender=number, raw=None):
+        event = client.events.generate_sns_event(message=raw or pinpoint(body, sender, message_id))
+        return client.lambda_.invoke("inbound_sms", event).payload
+
+    with captured_logs() as logs:
+        assert sms("LAPOR MEDAN Lampu jalan mati di depan pasar sejak Senin", "p-1") == {"filed": 1}
+        assert sms("LAPOR MEDAN Lampu jalan mati di depan pasar sejak Senin", "p-1") == {"duplicate": 1}
+        _, page = api.get("/staff/reports?channel=sms", user=CENTRAL)
+        tid = page["items"][0]["tracking_id"]
+        api.post(f"/staff/reports/{tid}/actions", {"action": "postpone", "message": "Pasar yang mana?"}, user=CENTRAL)
+        assert sms(f"{tid} Pasar Petisah", "p-2") == {"replied": 1}
+        assert sms(f"{tid} Pasar Petisah", "p-3", sender=stranger) == {"answered": 1}
+        assert sms(f"STATUS {tid}", "p-4") == {"status": 1}
+        assert sms("halo", "p-5") == {"answered": 1}
+        assert sms("", "p-6", raw=json.dumps({"originationNumber": "0813-7777-4321", "inboundMessageId": "p-6"})) \
+            == {"dropped": 1}
+    out, err = capfd.readouterr()
+    lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
+    assert sum('"inbound sms"' in line for line in lines) == 6 and any('"notification sent"' in line for line in lines)
+    assert [line for line in lines if leaks(line) or "+6281377774329" in line] == []
