@@ -31,7 +31,7 @@ from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import Status
-from ..domain.messages import Change
+from ..domain.messages import Change, Message
 from ..domain.query import CURSOR_PATTERN, ListQuery
 from ..domain.staff import Assignment, StaffMember
 from .dynamo import condition_failed, from_iso, index, iso, meta, transaction_conflict
@@ -302,20 +302,23 @@ class DynamoReports:
     def events(self, tracking_id: str) -> list[Event]:
         return [_event(m) for m in EventModel.query(tracking_id, scan_index_forward=True)]
 
-    def add(self, report: Report) -> None:
-        self._write(report, None)
+    def add(self, report: Report, messages: Iterable[Message] = ()) -> None:
+        """A new report, with any messages its creation owes beyond the hooks' (an inbound
+        channel's answer carrying the access code) in the same change."""
+        self._write(report, None, messages)
 
     def save(self, report: Report) -> None:
         if report.tracking_id not in self._loaded:
             raise RuntimeError("save() of a report that was not loaded by this repository")
         self._write(report, self._loaded[report.tracking_id][1])
 
-    def _write(self, report: Report, before: Report | None) -> None:
+    def _write(self, report: Report, before: Report | None, messages: Iterable[Message] = ()) -> None:
         now = self.clock()
         write = ReportWrite(before, report, report.new_events,
                             Change(report.tracking_id, (before.version if before else 0) + 1))
         for hook in self.hooks:
             hook(write)
+        write.change.messages += messages
         model = self._commit(report, before, write, now)
         report.version = model.version
         report.new_events = []

@@ -196,13 +196,13 @@ def _file(deps: Deps, markers: Markers, message: Inbound, command: File, subject
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_too_short"))
     limits.count_submission(deps.limiter, f"{message.channel}:{subject}", now)
     deps.reports.hooks.append(markers.hook(message.channel, message.message_id, now))
-    try:
-        report, code = submit_report(deps, new, now)
+    try:  # the answer carrying the access code is owed by the report's own first change
+        report, code = submit_report(deps, new, now, owed=lambda r, c: [
+            _answer_message(message, "inbound_filed", r, access_code=c)])
     except Conflict:
         if markers.seen(message.channel, message.message_id) is not None:
             return Outcome("duplicate")  # delivered twice at once: the other delivery filed it
         raise
-    _answer(deps, message, now, "inbound_filed", report, access_code=code)
     return Outcome("filed", "inbound_filed", report.tracking_id)
 
 
@@ -302,14 +302,19 @@ def _values(report, tracking_id: str | None, access_code: str | None) -> dict[st
     return values
 
 
-def _answer(deps: Deps, message: Inbound, now: dt.datetime, template: str, report=None,
-            tracking_id: str | None = None, access_code: str | None = None) -> None:
+def _answer_message(message: Inbound, template: str, report=None, tracking_id: str | None = None,
+                    access_code: str | None = None) -> Message:
     rendered = render(template, _values(report, tracking_id, access_code))
     text = rendered["sms"] if message.channel in ("sms", "whatsapp") else rendered["text"]
-    answer = Message(_answer_key(message), message.channel, message.sender, text,
-                     report.tracking_id if report is not None else None,
-                     rendered["subject"] if message.channel == "email" else None,
-                     rendered["html"] if message.channel == "email" else None)
+    return Message(_answer_key(message), message.channel, message.sender, text,
+                   report.tracking_id if report is not None else None,
+                   rendered["subject"] if message.channel == "email" else None,
+                   rendered["html"] if message.channel == "email" else None)
+
+
+def _answer(deps: Deps, message: Inbound, now: dt.datetime, template: str, report=None,
+            tracking_id: str | None = None) -> None:
+    answer = _answer_message(message, template, report, tracking_id)
     deps.outbox.put_alone(answer, now)
     deps.outbox.deliver([answer.id], now)
 

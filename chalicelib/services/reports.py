@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
 
 from ..domain.access import require_scope
 from ..domain.calendar import WIB, start_of_day_wib, to_wib_date, utc_iso
@@ -20,7 +20,7 @@ from .calendar import current_calculator
 class Reports(Protocol):
     def get(self, tracking_id: str) -> Report: ...
     def events(self, tracking_id: str) -> list: ...
-    def add(self, report: Report) -> None: ...
+    def add(self, report: Report, messages: Any = ()) -> None: ...
     def save(self, report: Report) -> None: ...
     def list(self, query: Any, limit: int, cursor: str | None) -> Any: ...
     def public_updates(self, after: dt.datetime, before: dt.datetime, any_of: dict, received: Any,
@@ -85,9 +85,11 @@ def _check_references(deps: Deps, *, province: str | None = None, regency: str |
     return agency
 
 
-def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Principal | None = None) -> tuple[Report, str]:
+def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Principal | None = None,
+                  owed: Callable[[Report, str], list] | None = None) -> tuple[Report, str]:
     """Creates a report and starts its clocks. Staff entries are created by the staff member:
-    an agency admin's go straight to their own agency."""
+    an agency admin's go straight to their own agency. `owed`: messages the creation itself owes
+    (given the report and its access code), committed with it so none is lost to a crash."""
     received_at = new.received_at or now
     if received_at > now:
         raise Unprocessable("Waktu diterima tidak boleh di masa depan", "received_at may not be in the future",
@@ -115,7 +117,7 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
         )
         report.start(actor, now, calc, agency)
         try:
-            deps.reports.add(report)
+            deps.reports.add(report, owed(report, code) if owed else ())
             return report, code
         except Conflict:
             continue  # tracking id collision: draw again

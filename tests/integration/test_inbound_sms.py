@@ -67,6 +67,31 @@ def test_an_sms_files_a_report_and_the_answer_carries_its_tracking_number_and_ac
     assert len(answer) <= 160
 
 
+def test_the_access_code_answer_survives_a_crash_right_after_the_report_commits(deliver, platform, monkeypatch):
+    """The answer is owed by the report's own change: if nothing after the commit runs (the
+    container dies), Lambda's retry finds the message done and the sweep still sends the code."""
+    from chalicelib.adapters.outbox import DynamoOutbox
+    from scheduled.sweep import run_sweep
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("the container died after the commit")
+
+    monkeypatch.setattr(DynamoOutbox, "apply", crash)
+    monkeypatch.setattr(DynamoOutbox, "put_alone", crash)
+    text = "LAPOR MEDAN Lampu jalan mati di Jl. Sisingamangaraja sejak dua minggu"
+    try:
+        deliver(text)
+    except RuntimeError:
+        pass  # either way: the report is committed, nothing after it ran
+    monkeypatch.undo()
+    assert answers_to(REPORTER) == []
+    deliver(text)  # Lambda's retry of the same delivery
+    platform.clock.advance(minutes=2)
+    run_sweep(platform.clock())
+    (answer,) = answers_to(REPORTER)
+    assert "Kode akses" in answer
+
+
 def test_a_duplicate_delivery_files_nothing_more_and_sends_nothing_more(deliver, api):
     tid, _ = filed(deliver)
     assert deliver("LAPOR MEDAN Lampu jalan mati di Jl. Sisingamangaraja sejak dua minggu") == {"duplicate": 1}
