@@ -72,7 +72,8 @@ def _schemathesis(api_url: str, tokens: dict[str, str], report: Path) -> subproc
     ]
     env = {**os.environ, "SCHEMATHESIS_HOOKS": "tests.e2e.fuzz_hooks", "FUZZ_TOKENS": json.dumps(tokens),
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
-    return subprocess.run(command, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=1200)
+    # Run beside the report: schemathesis keeps its replay store (.schemathesis/) in the working directory.
+    return subprocess.run(command, cwd=report.parent, env=env, capture_output=True, text=True, timeout=1200)
 
 
 def _statuses(report: Path) -> dict[str, set[int]]:
