@@ -236,6 +236,9 @@ class DynamoOutbox:
                 OutboxModel.pending.remove(), OutboxModel.lease_until.remove(),
                 OutboxModel.attempts.set(item.attempts + 1),
                 OutboxModel.expires_at.set(now + SENT_RETENTION),
+                # Once sent, the words are the recipient's: what stays is who, when and which
+                # occurrence (the dedup key), never a name, a message or an access code.
+                OutboxModel.text.set(""), OutboxModel.html.remove(), OutboxModel.subject.remove(),
             ])
             logger.info("notification sent", extra={"message_id": item.id, "channel": item.channel,
                                                      "tracking_id": item.tracking_id, "provider_id": provider_id})

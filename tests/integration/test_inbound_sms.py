@@ -92,6 +92,15 @@ def test_the_access_code_answer_survives_a_crash_right_after_the_report_commits(
     assert "Kode akses" in answer
 
 
+def test_no_access_code_stays_in_the_outbox_once_its_sms_is_sent(deliver):
+    from chalicelib.adapters.outbox import OutboxModel
+
+    _tid, code = filed(deliver)
+    rows = [m for m in OutboxModel.scan() if m.dedup_key]
+    assert rows and all(m.status == "sent" for m in rows)
+    assert not [m for m in rows if code in (m.text or "")]
+
+
 def test_a_duplicate_delivery_files_nothing_more_and_sends_nothing_more(deliver, api):
     tid, _ = filed(deliver)
     assert deliver("LAPOR MEDAN Lampu jalan mati di Jl. Sisingamangaraja sejak dua minggu") == {"duplicate": 1}
