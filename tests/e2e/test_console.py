@@ -40,6 +40,7 @@ class Console:
         self.page.on("pageerror", lambda exc: self.problems.append(f"uncaught: {exc}"))
         self.page.on("console", lambda msg: self.problems.append(f"console: {msg.text}")
                      if msg.type == "error" and "Content Security Policy" in msg.text else None)
+        self.viewport = viewport
         self.width = viewport["width"]
 
     def sign_in(self, username: str, password: str = DEMO_PASSWORD, path: str = "/console") -> None:
@@ -74,11 +75,16 @@ class Console:
         self.page.locator(f"#action-{action}").evaluate("d => { d.open = true; }")
         self.submit(f"#action-{action} form", fill)
 
-    def shot(self, name: str) -> Path:
+    def shot(self, name: str) -> list[Path]:
+        """The screen as it is now at a phone's and a desktop's width (then back to this size)."""
         ARTIFACTS.mkdir(exist_ok=True)
-        path = ARTIFACTS / f"console-{name}-{self.width}.png"
-        self.page.screenshot(path=str(path), full_page=True)
-        return path
+        paths = []
+        for size in (PHONE, DESKTOP):
+            self.page.set_viewport_size(size)
+            paths.append(ARTIFACTS / f"console-{name}-{size['width']}.png")
+            self.page.screenshot(path=str(paths[-1]), full_page=True)
+        self.page.set_viewport_size(self.viewport)
+        return paths
 
     def close(self) -> None:
         self.context.close()
