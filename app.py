@@ -62,3 +62,12 @@ def inbound_sms(event):
     from chalicelib.adapters.sms_inbound import handle_sns
 
     return handle_sns(event.to_dict(), event.context)
+
+
+# SES receipt rule: S3 action (the raw message) then this Lambda action. Chalice cannot package
+# @app.on_s3_event, so the rule names a plain function (infra/template.json wires it).
+@app.lambda_function(name="inbound_email")
+def inbound_email(event, context):
+    from chalicelib.adapters.email_inbound import handle_ses
+
+    return handle_ses(event, context)

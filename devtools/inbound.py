@@ -1,8 +1,10 @@
 """Injects one inbound message into its deployed handler against the running local stack, as the
-provider would deliver it (today: an AWS End User Messaging two-way SMS published to SNS), then
-prints the outcome and the answers the number got (moto's sent SMS).
+provider would deliver it (an AWS End User Messaging two-way SMS published to SNS; an e-mail that an
+SES receipt rule stored in the inbound-mail bucket, then named in its Lambda action's event), then
+prints the outcome and the answers the sender got (moto's sent SMS / e-mail).
 
     make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati di Jl. Gatot Subroto"
+    make inbound CHANNEL=email FILE=tests/fixtures/mail/new-report.eml
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ import urllib.request
 import uuid
 
 TOLL_FREE = "+621708"
+INBOX = "lapor@lapor.example.go.id"
 
 
 def pinpoint_sns_event(sender: str, text: str, message_id: str, at: dt.datetime) -> dict:
@@ -32,6 +35,43 @@ def pinpoint_sns_event(sender: str, text: str, message_id: str, at: dt.datetime)
     }]}
 
 
+def ses_receipt_event(ses_message_id: str, at: dt.datetime, recipient: str = INBOX,
+                      verdicts: dict[str, str] | None = None) -> dict:
+    """What an SES receipt rule's Lambda action (invocationType Event) delivers after its S3 action
+    stored the message as <prefix><messageId> (the documented shape, headers left out)."""
+    stamp = at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    verdict = {name: {"status": (verdicts or {}).get(name, "PASS")}
+               for name in ("spamVerdict", "virusVerdict", "spfVerdict", "dkimVerdict", "dmarcVerdict")}
+    return {"Records": [{"eventSource": "aws:ses", "eventVersion": "1.0", "ses": {
+        "mail": {"timestamp": stamp, "source": "bounce@sender.invalid", "messageId": ses_message_id,
+                 "destination": [recipient], "headersTruncated": False, "headers": [], "commonHeaders": {}},
+        "receipt": {"timestamp": stamp, "processingTimeMillis": 412, "recipients": [recipient], **verdict,
+                    "action": {"type": "Lambda", "invocationType": "Event",
+                               "functionArn": "arn:aws:lambda:ap-southeast-3:123456789012:function:lapor-inbound_email"}},
+    }}]}
+
+
+def store_mail(raw: bytes, ses_message_id: str) -> None:
+    """The receipt rule's S3 action: the raw message into the inbound-mail bucket."""
+    import boto3
+
+    from chalicelib.adapters.email_inbound import bucket, key_prefix
+
+    s3 = boto3.client("s3", region_name=os.environ.get("AWS_DEFAULT_REGION", "ap-southeast-3"))
+    try:
+        s3.head_bucket(Bucket=bucket())
+    except Exception:
+        s3.create_bucket(Bucket=bucket(), CreateBucketConfiguration={"LocationConstraint": s3.meta.region_name})
+    s3.put_object(Bucket=bucket(), Key=key_prefix() + ses_message_id, Body=raw)
+
+
+def sent_mail(moto_url: str, address: str) -> list[str]:
+    with urllib.request.urlopen(f"{moto_url.rstrip('/')}/moto-api/data.json", timeout=10) as answer:
+        data = json.load(answer)
+    return [f"{row.get('subject')}\n{row.get('body')}" for row in (data.get("ses", {}).get("Message") or [])
+            if isinstance(row, dict) and address in json.dumps(row.get("destinations") or row.get("destination"))]
+
+
 def sent_sms(moto_url: str, number: str) -> list[str]:
     with urllib.request.urlopen(f"{moto_url.rstrip('/')}/moto-api/data.json", timeout=10) as answer:
         data = json.load(answer)
@@ -46,21 +86,43 @@ def sent_sms(moto_url: str, number: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.inbound", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--channel", default="sms", choices=["sms"], help="only sms so far")
-    parser.add_argument("--from", dest="sender", required=True, help="the sender's number, E.164 (+62...)")
-    parser.add_argument("--text", required=True)
+    parser.add_argument("--channel", default="sms", choices=["sms", "email"])
+    parser.add_argument("--from", dest="sender", help="sms: the sender's number, E.164 (+62...)")
+    parser.add_argument("--text", help="sms: the message")
+    parser.add_argument("--file", help="email: a raw MIME message (.eml)")
     parser.add_argument("--id", help="the provider's message id (default: a new one; repeat one to see a duplicate)")
     args = parser.parse_args(argv)
+    if (args.channel == "sms" and not (args.sender and args.text)) or (args.channel == "email" and not args.file):
+        parser.error("sms needs --from and --text; email needs --file")
     if not os.environ.get("AWS_ENDPOINT_URL"):
         print("The local stack is not running (no .local/env.sh): start it with `make run`.", file=sys.stderr)
         return 2
     import app  # the deployed module: its handler is what Lambda calls
+
+    if args.channel == "email":
+        return _email(app, args.file, args.id or uuid.uuid4().hex)
 
     event = pinpoint_sns_event(args.sender, args.text, args.id or str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc))
     outcome = app.inbound_sms(event, None)
     print(json.dumps({"outcome": outcome}))
     for text in sent_sms(os.environ["AWS_ENDPOINT_URL"], args.sender):
         print(f"SMS to {args.sender}: {text}")
+    return 0
+
+
+def _email(app, path: str, ses_message_id: str) -> int:
+    from email import policy
+    from email.parser import BytesParser
+
+    with open(path, "rb") as f:
+        raw = f.read()
+    store_mail(raw, ses_message_id)
+    outcome = app.inbound_email(ses_receipt_event(ses_message_id, dt.datetime.now(dt.timezone.utc)), None)
+    print(json.dumps({"outcome": outcome}))
+    sender = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)["From"]
+    address = sender.addresses[0].addr_spec if sender is not None and sender.addresses else ""
+    for text in sent_mail(os.environ["AWS_ENDPOINT_URL"], address) if address else []:
+        print(f"E-mail to {address}: {text}")
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Inbound messages (SMS today; e-mail and WhatsApp later): one intake use case for every door.
+"""Inbound messages (SMS and e-mail; WhatsApp later): one intake use case for every door.
 
 A provider's parser (adapters/) turns its payload into an `Inbound`; `receive` reads the text's
 command and files a report, adds the reporter's reply, or answers a status query — through the
@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
@@ -26,7 +27,7 @@ from ..domain.messages import Message
 from ..domain.roles import REPORTER
 from . import limits
 from .calendar import current_calculator
-from .notifications import render, track_url
+from .notifications import TEMPLATES, render, track_url
 from .reports import Deps, NewReport, submit_report
 
 logger = Logger(child=True)
@@ -36,7 +37,11 @@ HOUR = dt.timedelta(hours=1)
 # reports also count against the public per-client limit (SUBMISSIONS_PER_CLIENT_PER_HOUR).
 MESSAGES_PER_NUMBER_PER_HOUR = 20
 SMS_REPORTER_NAME = "Pelapor SMS"
+REPORTER_NAMES = {"sms": SMS_REPORTER_NAME, "whatsapp": "Pelapor WhatsApp", "email": "Pelapor e-mail"}
+# The report field that holds a channel's contact: the proof a later message is the reporter's.
+CONTACT_FIELDS = {"sms": "phone", "whatsapp": "phone", "email": "email"}
 TITLE_LENGTH = 80
+TITLE_MAX, DESCRIPTION_MAX = 150, 5000  # what POST /reports accepts
 # What a plain message means for a report, by its status; other statuses take no SMS reply.
 REPLY_ACTIONS = {Status.POSTPONED: Action.CLARIFY, Status.IN_PROGRESS: Action.REPLY}
 
@@ -52,6 +57,12 @@ class Inbound:
     received_at: dt.datetime
     text: str
     attachments: tuple = ()
+    subject: str = ""  # e-mail only: the title of a new report, the tracking number of a reply
+    name: str = ""  # the sender's display name, when the channel carries one
+
+
+def contact_field(channel: str) -> str:
+    return CONTACT_FIELDS.get(channel, "phone")
 
 
 class Markers(Protocol):
@@ -65,6 +76,7 @@ class Markers(Protocol):
 class File:
     text: str
     regency_code: str | None  # None: no region word, or one naming several places
+    title: str = ""  # e-mail: the subject (after its region); SMS: the text's first words
 
 
 @dataclass(frozen=True)
@@ -142,6 +154,44 @@ def parse_command(text: str, known_regions: dict[str, tuple[str, ...]]) -> File 
     return NotUnderstood()
 
 
+SUBJECT_TRACKING_ID = re.compile(r"\[\s*LAPOR\s+([A-Za-z0-9]{4}[\s-]?[A-Za-z0-9]{4})\s*\]", re.IGNORECASE)
+SUBJECT_REGION_END = ":-\u2013\u2014,."
+LOCATION_LABELS = ("LOKASI", "KOTA", "KABUPATEN", "KAB", "WILAYAH", "LOCATION", "CITY")
+
+
+def parse_mail(subject: str, text: str, known_regions: dict[str, tuple[str, ...]]) -> File | Reply | StatusQuery:
+    """An e-mail's command, read from its subject: `Re: [LAPOR C0P7-RX82] ...` (our answers carry
+    it) replies, `STATUS C0P7-RX82` asks, anything else files a report whose region leads the
+    subject (`Medan: Lampu jalan mati`, `LAPOR KAB BLITAR - ...`) or a body line names it
+    (`Lokasi: Kota Medan`)."""
+    subject = " ".join((subject or "").split())
+    tagged = SUBJECT_TRACKING_ID.search(subject)
+    tid = normalise_tracking_id(tagged.group(1)) if tagged else None
+    if tid:
+        return Reply(tid, text)
+    command = parse_command(subject, known_regions)
+    if isinstance(command, StatusQuery):
+        return command
+    words = subject.split()
+    if words and words[0].upper().rstrip(":") in FILE_WORDS:
+        words = words[1:]
+    cleaned = [w.strip(SUBJECT_REGION_END) for w in words[:MAX_REGION_WORDS]]
+    code, used = _region([w for w in cleaned if w], known_regions)
+    title = " ".join(words[used:]).lstrip(SUBJECT_REGION_END + " ") if used else " ".join(words)
+    if not used:
+        code, used = _labelled_region(text, known_regions)
+    return File(text, code if used else None, title)
+
+
+def _labelled_region(text: str, known_regions: dict[str, tuple[str, ...]]) -> tuple[str | None, int]:
+    for line in (text or "").splitlines():
+        label, colon, rest = line.partition(":")
+        if colon and label.strip().upper().rstrip(".") in LOCATION_LABELS:
+            words = [w.strip(SUBJECT_REGION_END) for w in rest.split()]
+            return _region([w for w in words if w], known_regions)
+    return None, 0
+
+
 @lru_cache(maxsize=1)
 def _known_regions(regions_module: Any) -> dict[str, tuple[str, ...]]:
     return region_words(regions_module.regions())
@@ -175,7 +225,9 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime) ->
         # Told once when the limit is reached; after that nothing more is sent to this number.
         answered = hits == MESSAGES_PER_NUMBER_PER_HOUR + 1
         return _finish(deps, markers, message, now, Outcome("limited", "inbound_too_many" if answered else None))
-    command = parse_command(message.text, _known_regions(deps.regions))
+    known = _known_regions(deps.regions)
+    command = (parse_mail(message.subject, message.text, known) if message.channel == "email"
+               else parse_command(message.text, known))
     try:
         if isinstance(command, File):
             return _file(deps, markers, message, command, subject, now)
@@ -212,12 +264,13 @@ def _new_report(message: Inbound, command: File, now: dt.datetime) -> NewReport 
     from .. import schemas
     from ..domain.report import Location, Reporter
 
-    text = command.text.strip()
-    title = text if len(text) <= TITLE_LENGTH else text[:TITLE_LENGTH].rsplit(" ", 1)[0] + "..."
-    body = {"kind": "complaint", "title": title, "description": text, "channel": message.channel,
-            "received_at": min(message.received_at, now).isoformat(),
+    text = command.text.strip()[:DESCRIPTION_MAX]
+    title = command.title.strip() if len(command.title.strip()) >= 5 else _shortened(text, TITLE_LENGTH)
+    body = {"kind": "complaint", "title": _shortened(title, TITLE_MAX - 3), "description": text,
+            "channel": message.channel, "received_at": min(message.received_at, now).isoformat(),
             "location": {"province_code": command.regency_code.split(".")[0], "regency_code": command.regency_code},
-            "reporter": {"name": SMS_REPORTER_NAME, "phone": message.sender}}
+            "reporter": {"name": message.name or REPORTER_NAMES.get(message.channel, SMS_REPORTER_NAME),
+                         contact_field(message.channel): message.sender}}
     try:
         parsed = schemas.parse(schemas.StaffReportIn, body)
     except DomainError:
@@ -227,6 +280,10 @@ def _new_report(message: Inbound, command: File, now: dt.datetime) -> NewReport 
                      channel=parsed.channel, received_at=parsed.received_at)
 
 
+def _shortened(text: str, length: int) -> str:
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "..."
+
+
 def _own_report(deps: Deps, message: Inbound, tracking_id: str):
     """The report when the sender is its reporter (the number is the proof, as the access code is
     on the web), else None: a stranger learns nothing, not even whether the number exists."""
@@ -234,8 +291,12 @@ def _own_report(deps: Deps, message: Inbound, tracking_id: str):
         report = deps.reports.get(tracking_id)
     except NotFound:
         return None
-    contact = report.reporter.phone if message.channel in ("sms", "whatsapp") else report.reporter.email
-    return report if contact and hmac.compare_digest(contact, message.sender) else None
+    contact = getattr(report.reporter, contact_field(message.channel)) or ""
+    if message.channel == "email":  # mailboxes ignore the case of their addresses in practice
+        contact, sender = contact.casefold(), message.sender.casefold()
+    else:
+        sender = message.sender
+    return report if contact and hmac.compare_digest(contact.encode(), sender.encode()) else None
 
 
 def _reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, now: dt.datetime) -> Outcome:
@@ -304,12 +365,19 @@ def _values(report, tracking_id: str | None, access_code: str | None) -> dict[st
 
 def _answer_message(message: Inbound, template: str, report=None, tracking_id: str | None = None,
                     access_code: str | None = None) -> Message:
-    rendered = render(template, _values(report, tracking_id, access_code))
+    rendered = render(_channel_template(template, message.channel), _values(report, tracking_id, access_code))
     text = rendered["sms"] if message.channel in ("sms", "whatsapp") else rendered["text"]
     return Message(_answer_key(message), message.channel, message.sender, text,
                    report.tracking_id if report is not None else None,
                    rendered["subject"] if message.channel == "email" else None,
                    rendered["html"] if message.channel == "email" else None)
+
+
+@lru_cache(maxsize=None)
+def _channel_template(template: str, channel: str) -> str:
+    """`<template>_<channel>` when a channel words an answer its own way (e-mail's format is the
+    subject, not a keyword), else the shared template."""
+    return f"{template}_{channel}" if (TEMPLATES / f"{template}_{channel}.txt").exists() else template
 
 
 def _answer(deps: Deps, message: Inbound, now: dt.datetime, template: str, report=None,
@@ -325,4 +393,4 @@ def _deliver_again(deps: Deps, message: Inbound, now: dt.datetime) -> None:
 
 
 __all__ = ["Inbound", "Outcome", "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery",
-           "NotUnderstood", "number_key"]
+           "NotUnderstood", "number_key", "parse_mail", "contact_field"]

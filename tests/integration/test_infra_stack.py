@@ -33,7 +33,8 @@ SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI
 # What moto's CloudFormation skips (with a warning): each type is asserted from the template below.
 CHECKED_IN_THE_TEMPLATE = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
                            "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription",
-                           "AWS::Lambda::EventInvokeConfig", "AWS::SNS::TopicPolicy"}
+                           "AWS::Lambda::EventInvokeConfig", "AWS::SNS::TopicPolicy", "AWS::SES::ReceiptRuleSet",
+                           "AWS::SES::ReceiptRule", "AWS::Lambda::Permission"}
 
 
 @pytest.fixture(scope="module")
@@ -391,3 +392,45 @@ def test_the_inbound_sms_role_writes_only_what_an_inbound_message_changes(stack)
     assert table_arn("idempotency") not in text and table_arn("attachments") not in text
     assert _allowed(statements, "s3:GetObject") == [] and _allowed(statements, "ses:SendEmail") == []
     assert _allowed(statements, "sns:Publish") == []  # SMS to numbers only (NotResource: no topic)
+
+
+def test_inbound_mail_is_stored_privately_by_ses_then_handed_to_its_function(stack, sam):
+    """The receipt rule (moto skips SES receipt resources: asserted from the template) stores the
+    message under inbound/ in a private, encrypted, expiring bucket only SES of this account may
+    write, then invokes inbound_email, which only SES of this account's rule set may invoke."""
+    assert "InboundMailBucket" in stack
+    bucket = sam["Resources"]["InboundMailBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]["ServerSideEncryptionByDefault"]
+    (expiry,) = [r for r in bucket["LifecycleConfiguration"]["Rules"] if "ExpirationInDays" in r]
+    assert expiry["Prefix"] == "inbound/" and expiry["ExpirationInDays"] <= 30
+    policy = sam["Resources"]["InboundMailBucketPolicy"]["Properties"]
+    (ses,) = [s for s in policy["PolicyDocument"]["Statement"] if s["Effect"] == "Allow"]
+    assert ses["Principal"] == {"Service": "ses.amazonaws.com"} and ses["Action"] == "s3:PutObject"
+    assert ses["Resource"] == {"Fn::Sub": "${InboundMailBucket.Arn}/inbound/*"}
+    assert ses["Condition"]["StringEquals"] == {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}
+    rule = sam["Resources"]["InboundMailRule"]
+    assert set(rule["DependsOn"]) == {"InboundMailBucketPolicy", "InboundEmailInvokePermission"}
+    assert rule["Properties"]["RuleSetName"] == {"Ref": "InboundMailRuleSet"}
+    assert rule["Properties"]["Rule"]["Recipients"] == [{"Fn::Sub": "${InboundLocalPart}@${SesDomain}"}]
+    store, invoke = rule["Properties"]["Rule"]["Actions"]
+    assert store["S3Action"] == {"BucketName": {"Ref": "InboundMailBucket"}, "ObjectKeyPrefix": "inbound/"}
+    assert invoke["LambdaAction"] == {"FunctionArn": {"Fn::GetAtt": ["InboundEmail", "Arn"]}, "InvocationType": "Event"}
+    permission = sam["Resources"]["InboundEmailInvokePermission"]["Properties"]
+    assert permission["Principal"] == "ses.amazonaws.com" and permission["SourceAccount"] == {"Ref": "AWS::AccountId"}
+    assert permission["SourceArn"] == ses["Condition"]["ArnLike"]["aws:SourceArn"]
+    variables = sam["Resources"]["InboundEmail"]["Properties"]["Environment"]["Variables"]
+    assert variables["INBOUND_MAIL_BUCKET"] == {"Ref": "InboundMailBucket"}
+
+
+def test_the_inbound_email_role_reads_received_mail_and_writes_only_what_a_message_changes(stack):
+    table_arn = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-{}".format
+    statements = _policy(stack, "InboundEmailRole")
+    text = json.dumps(statements)
+    assert "dynamodb:Scan" not in text and not any(s.get("Resource") == "*" for s in statements)
+    assert sorted(_allowed(statements, "dynamodb:PutItem")) == sorted(
+        table_arn(t) for t in ("reports", "events", "outbox", "limits"))
+    (mail,) = _allowed(statements, "s3:GetObject")
+    assert mail.endswith("/inbound/*") and "attachments" not in mail
+    assert _allowed(statements, "s3:PutObject") == [] and _allowed(statements, "sns:Publish") == []
+    assert _allowed(statements, "ses:SendEmail")  # answers go back by e-mail, as the sender address only

@@ -244,3 +244,40 @@ def test_the_inbound_sms_paths_log_nothing_of_the_senders_number(api, capfd):
     lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
     assert sum('"inbound sms"' in line for line in lines) == 6 and any('"notification sent"' in line for line in lines)
     assert [line for line in lines if leaks(line) or "+6281377774329" in line] == []
+
+
+def test_the_inbound_email_paths_log_nothing_of_the_senders_address_or_words(api, capfd):
+    """Filing, a duplicate, a reply with quoted history, a stranger's reply, nonsense and an
+    automatic message, through the deployed e-mail handler: every log line is scanned for the
+    address, the name and the words."""
+    import boto3
+
+    from chalicelib import wiring
+    from chalicelib.adapters.email_inbound import bucket
+    from devtools.inbound import ses_receipt_event, store_mail
+    from tests.integration.test_inbound_email import message
+
+    boto3.client("s3", region_name="ap-southeast-3").create_bucket(
+        Bucket=bucket(), CreateBucketConfiguration={"LocationConstraint": "ap-southeast-3"})
+    sender, words = f"{NAME} <{EMAIL}>", "Pasar Petisah"
+
+    def mail(subject, text, n, who=sender, **headers):
+        store_mail(message(subject, text, sender=who, message_id=f"<{n}@mail.example.org>", **headers), f"ses-{n}")
+        return api.client.lambda_.invoke("inbound_email", ses_receipt_event(f"ses-{n}", wiring.now())).payload
+
+    with captured_logs() as logs:
+        assert mail(f"Medan: Lampu jalan mati di {words}", f"Lampu jalan mati di {words} sejak Senin", 1) == {"filed": 1}
+        assert mail(f"Medan: Lampu jalan mati di {words}", f"Lampu jalan mati di {words} sejak Senin", 1) \
+            == {"duplicate": 1}
+        _, page = api.get("/staff/reports?channel=email", user=CENTRAL)
+        tid = page["items"][0]["tracking_id"]
+        api.post(f"/staff/reports/{tid}/actions", {"action": "postpone", "message": "Pasar yang mana?"}, user=CENTRAL)
+        reply = f"{words} blok B\n\nPada Jum, 20 Des 2024 LAPOR menulis:\n> Pasar yang mana?"
+        assert mail(f"Re: [LAPOR {tid}] Tindak lanjut", reply, 2) == {"replied": 1}
+        assert mail(f"Re: [LAPOR {tid}] Tindak lanjut", reply, 3, who="lain@example.net") == {"answered": 1}
+        assert mail("halo", f"{words}?", 4) == {"answered": 1}
+        assert mail("Out of office", words, 5, Auto_Submitted="auto-replied") == {"dropped": 1}
+    out, err = capfd.readouterr()
+    lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
+    assert sum('"inbound email"' in line for line in lines) == 5 and any('"notification sent"' in line for line in lines)
+    assert [line for line in lines if leaks(line) or words in line or "lain@example.net" in line] == []
