@@ -302,9 +302,10 @@ def _queue_params() -> tuple[Param, ...]:
     """GET /staff/queue: the list's filters (`overdue`: the nearest open deadline has passed), its
     own cursor, and `within` working days."""
     from .domain.worklist import QUEUE_CURSOR_PATTERN
-    from .routes.queue import MAX_WITHIN
+    from .routes.queue import MAX_WITHIN, QUEUE_STATUSES
 
     params = {p.name: p for p in _list_params()}
+    params["status"] = Param("status", _enum(QUEUE_STATUSES), "the statuses whose stage is an officer's")
     params["cursor"] = Param("cursor", {"type": "string", "pattern": QUEUE_CURSOR_PATTERN,
                                         "examples": ["2025-01-09_C0P7-RX82"]},
                              "next_cursor of the previous page: the last report's nearest open deadline and id")

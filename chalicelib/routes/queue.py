@@ -4,6 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import wiring
+from ..domain.report import OFFICER_STAGES
 from ..domain.worklist import QUEUE_CURSOR_PATTERN
 from ..http import Query, staff_only
 from ..services import views
@@ -15,6 +16,8 @@ staff = staff_only(bp)
 
 QUEUE_PARAMS = LIST_PARAMS | {"within"}
 MAX_WITHIN = 60  # working days: the longest limit a stage has
+# Only a status with an officer's stage open can be in a queue.
+QUEUE_STATUSES = tuple(s.value for s in OFFICER_STAGES)
 
 
 @bp.route("/staff/queue", methods=["GET"])
@@ -23,6 +26,7 @@ def my_queue(who):
     from ..services import queue
 
     q = Query(bp.current_request.query_params, QUEUE_PARAMS)
+    q.str("status", QUEUE_STATUSES)  # a closed or reporter-side status is refused, not answered empty
     filters = list_filters(q)
     deps, now = wiring.deps(), wiring.now()
     page = queue.my_queue(deps, who, filters, filters.overdue, q.int("within", None, 0, MAX_WITHIN),

@@ -108,6 +108,8 @@ def test_filters_narrow_the_queue_the_late_and_within_views_use_the_calendar(api
     outside = queue(api, M, "?agency_id=pemkot-batam")
     assert ids(outside) == [] and outside["counts"]["late"] == 0
     assert queue(api, C, "?within=61", expect=400)["error"]["fields"] == {"within": "bilangan 0–60 / integer 0–60"}
+    for closed in ("completed", "archived", "postponed", "awaiting_reporter"):  # no officer's stage open there
+        assert "status" in queue(api, C, f"?status={closed}", expect=400)["error"]["fields"]
     assert queue(api, C, "?cursor=2024-12-20T03:00:00.000000Z_QA01-0001", expect=400)["error"]["code"] == "invalid_input"
 
 
