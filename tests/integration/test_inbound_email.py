@@ -86,7 +86,7 @@ def test_an_email_files_a_report_from_its_subject_and_body_and_the_answer_carrie
     status, _ = api.get(f"/reports/{tid}", headers={"X-Access-Code": code})
     assert status == 200
     (answer,) = mails_to(REPORTER)
-    assert "Your report was received" in answer.body and "balas e-mail ini" in answer.body
+    assert "Your report was received" in answer.body and "balas e-mail dari LAPOR itu" in answer.body
 
 
 def test_a_repeated_message_files_nothing_more_and_sends_nothing_more(deliver, api):
@@ -169,3 +169,11 @@ def test_an_event_naming_no_stored_message_is_dropped(client, deliver):
                   ses_receipt_event("../etc/passwd", wiring.now())):
         counts = client.lambda_.invoke("inbound_email", event).payload
         assert set(counts) <= {"dropped"}
+
+
+def test_status_in_the_subject_is_answered_to_the_reporter_only_while_unpublished(deliver):
+    tid, _ = filed(deliver)
+    assert deliver(message(f"status {tid}", "", message_id="<s1@x>")) == {"status": 1}
+    assert "Belum terverifikasi" in mails_to(REPORTER)[-1].body
+    assert deliver(message(f"STATUS {tid}", "", sender=STRANGER, message_id="<s2@x>")) == {"answered": 1}
+    assert "Belum terverifikasi" not in mails_to(STRANGER)[-1].body
