@@ -301,8 +301,8 @@ def _list_params() -> tuple[Param, ...]:
 def _queue_params() -> tuple[Param, ...]:
     """GET /staff/queue: the list's filters (`overdue`: the nearest open deadline has passed), its
     own cursor, and `within` working days."""
-    from .domain.worklist import QUEUE_CURSOR_PATTERN
-    from .routes.queue import MAX_WITHIN, QUEUE_STATUSES
+    from .domain.worklist import QUEUE_CURSOR_PATTERN, QUEUE_STATUSES
+    from .routes.queue import MAX_WITHIN
 
     params = {p.name: p for p in _list_params()}
     params["status"] = Param("status", _enum(QUEUE_STATUSES), "the statuses whose stage is an officer's")
@@ -514,7 +514,8 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/console"): Op("The staff console (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
     ("GET", "/console/config.json"): Op(
         "What the staff console needs to sign in at Cognito from the browser", "web", errors=(), kind="web",
-        description="region, user_pool_id, client_id and cognito_endpoint, from the stack's settings"),
+        description="region, user_pool_id, client_id and cognito_endpoint, from the stack's settings; "
+                    "queue_statuses: the statuses GET /staff/queue takes"),
     ("GET", "/static/{name}"): Op("A page asset", "web", query=(Param("v", {"type": "string"}, "content hash"),),
                                   ok_types=("text/css", "text/javascript", "image/svg+xml"), errors=(404,), kind="web"),
 }

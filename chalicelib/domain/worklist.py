@@ -13,7 +13,7 @@ from .access import in_scope
 from .calendar import WorkingCalendar, to_wib_date
 from .errors import DomainError
 from .lifecycle import CLOSED, STAFF_ACTIONS, Action, Status, guard
-from .report import AGENCY_ARCHIVE_REASONS, ARCHIVE_REASONS, Report
+from .report import AGENCY_ARCHIVE_REASONS, ARCHIVE_REASONS, OFFICER_STAGES, Report
 from .roles import Principal, Role
 
 # The order the console shows them in: the usual next step first.
@@ -107,6 +107,8 @@ def next_due(report: Report, calendar: WorkingCalendar, today: dt.date) -> dict[
 # ---- the deadline-ordered queue -------------------------------------------------------------------
 # A queue page's position, as /openapi.json states it: the last report's nearest open deadline and
 # tracking id, `2025-01-09_XQAZ-QAXK`, URL-safe. Any value of that shape is a position.
+# Only a status with an officer's stage open can be in a queue.
+QUEUE_STATUSES = tuple(s.value for s in OFFICER_STAGES)
 QUEUE_CURSOR_PATTERN = r"^\d{4}-\d{2}-\d{2}_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 SOON_WORKING_DAYS = 2  # the console's "due within 2 working days" (and the digest's horizon)
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import wiring
-from ..domain.report import OFFICER_STAGES
-from ..domain.worklist import QUEUE_CURSOR_PATTERN
+from ..domain.worklist import QUEUE_CURSOR_PATTERN, QUEUE_STATUSES
 from ..http import Query, staff_only
 from ..services import views
 from ..services.calendar import current_calendar
@@ -16,8 +15,6 @@ staff = staff_only(bp)
 
 QUEUE_PARAMS = LIST_PARAMS | {"within"}
 MAX_WITHIN = 60  # working days: the longest limit a stage has
-# Only a status with an officer's stage open can be in a queue.
-QUEUE_STATUSES = tuple(s.value for s in OFFICER_STAGES)
 
 
 @bp.route("/staff/queue", methods=["GET"])

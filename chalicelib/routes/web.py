@@ -91,9 +91,11 @@ def console_config() -> dict:
     """What the console needs to sign in at Cognito from the browser (passwords never reach us)."""
     from chalicelib.config import settings
 
+    from chalicelib.domain.worklist import QUEUE_STATUSES
+
     s = settings()
     return {"region": s.region, "user_pool_id": s.user_pool_id, "client_id": s.user_pool_client_id,
-            "cognito_endpoint": s.cognito_endpoint}
+            "cognito_endpoint": s.cognito_endpoint, "queue_statuses": list(QUEUE_STATUSES)}
 
 
 def base_href(context: dict | None) -> str:

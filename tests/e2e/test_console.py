@@ -456,7 +456,8 @@ def test_the_console_page_may_reach_cognito_and_reads_its_settings_from_the_stac
     with urllib.request.urlopen(stack.api_url + "/console/config.json", timeout=10) as answer:  # noqa: S310
         config = json.loads(answer.read())
     assert config == {"region": "ap-southeast-3", "user_pool_id": stack.state["user_pool_id"],
-                      "client_id": stack.state["client_id"], "cognito_endpoint": stack.moto_url + "/"}
+                      "client_id": stack.state["client_id"], "cognito_endpoint": stack.moto_url + "/",
+                      "queue_statuses": ["submitted", "dispatched", "assigned", "in_progress"]}
 
 
 def test_a_first_sign_in_sets_a_new_password_at_cognito(console, stack):

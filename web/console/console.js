@@ -400,7 +400,9 @@
     folded.appendChild(tx("summary", "Saring", "Filter", { className: "filter-summary" }));
     form.appendChild(folded);
     var grid = el("div", { className: "filter-grid" });
-    grid.appendChild(field("status", "Status", "Status", select("status", fromMap(STATUS), q.get("status"), ["Semua", "All"])));
+    // What the queue can hold, as the server says (console/config.json): it refuses other statuses.
+    var open = fromMap(STATUS).filter(function (o) { return state.config.queue_statuses.indexOf(o.value) >= 0; });
+    grid.appendChild(field("status", "Status", "Status", select("status", open, q.get("status"), ["Semua", "All"])));
     grid.appendChild(field("overdue", "Keterlambatan", "Lateness", select("overdue", [
       { value: "true", label: ["Hanya yang terlambat", "Overdue only"] }, { value: "false", label: ["Tidak terlambat", "Not overdue"] }],
       q.get("overdue"), ["Semua", "All"])));
