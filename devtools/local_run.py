@@ -75,6 +75,8 @@ def _banner(api_url: str, moto_url: str, state: dict, port: int) -> str:
     make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati di Jl. Gatot Subroto"
         (an SMS as AWS End User Messaging delivers it; then STATUS <tracking number>, or
          <tracking number> <reply>, from the same number)
+    make inbound CHANNEL=email FILE=tests/fixtures/mail/new-report.eml
+        (an e-mail as SES's receipt rule stores it; reply with "[LAPOR <tracking number>]" in the subject)
 
  Ctrl+C stops everything.
 ================================================================================

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import re
 from email import policy
 from email.message import EmailMessage
@@ -22,6 +21,7 @@ from typing import Any
 
 from aws_lambda_powertools import Logger
 
+from ..config import settings
 from ..services.inbound import DESCRIPTION_MAX, Inbound
 from .sms_inbound import MESSAGE_ID, Unusable, received_at
 
@@ -39,11 +39,11 @@ FORWARDED = re.compile(r"^\s*-{2,}\s*(original message|pesan asli|forwarded mess
 
 
 def bucket() -> str:
-    return os.environ.get("INBOUND_MAIL_BUCKET", "lapor-dev-inbound-mail")
+    return settings().inbound_mail_bucket
 
 
 def key_prefix() -> str:
-    return os.environ.get("INBOUND_MAIL_PREFIX", "inbound/")
+    return settings().inbound_mail_prefix
 
 
 # ---- the text ---------------------------------------------------------------------------------------
