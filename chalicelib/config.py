@@ -28,6 +28,7 @@ class Settings:
     # Where a browser reaches Cognito's API (the staff console signs in there, never through us).
     cognito_endpoint: str = ""
     inbound_mail_bucket: str = "lapor-dev-inbound-mail"  # where SES's receipt rule stores incoming mail
+    inbound_address: str = ""  # lapor@<domain>: the Reply-To of the platform's e-mail (replies become report replies)
     inbound_mail_prefix: str = "inbound/"
     ranking_min_reports: int = 10       # reports an agency needs in the period to be ranked
     s3_endpoint_from_env: bool = False  # AWS_ENDPOINT_URL(_S3) set: a local S3 (moto), its URL left to botocore
@@ -73,6 +74,7 @@ def settings() -> Settings:
                           or env.get("AWS_ENDPOINT_URL") or f"https://cognito-idp.{region}.amazonaws.com").rstrip("/") + "/",
         ranking_min_reports=int(env.get("STATISTICS_RANKING_MIN_REPORTS", "10")),
         inbound_mail_bucket=env.get("INBOUND_MAIL_BUCKET", "lapor-dev-inbound-mail"),
+        inbound_address=env.get("INBOUND_ADDRESS", ""),
         inbound_mail_prefix=env.get("INBOUND_MAIL_PREFIX", "inbound/"),
         s3_endpoint_from_env=bool(env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")),
         submissions_per_client_per_hour=int(env.get("SUBMISSIONS_PER_CLIENT_PER_HOUR", "30")),

@@ -22,10 +22,12 @@ def send(item) -> str | None:
         body = {"Text": {"Data": item.text, "Charset": "UTF-8"}}
         if item.html:
             body["Html"] = {"Data": item.html, "Charset": "UTF-8"}
+        reply_to = {"ReplyToAddresses": [settings().inbound_address]} if settings().inbound_address else {}
         answer = _client("ses").send_email(
             Source=settings().ses_sender,
             Destination={"ToAddresses": [item.recipient]},
             Message={"Subject": {"Data": item.subject or "LAPOR", "Charset": "UTF-8"}, "Body": body},
+            **reply_to,  # a reply reaches the inbound address (the subject keeps the report's number), not noreply
         )
         return answer.get("MessageId")
     if item.channel == "sms":

@@ -177,3 +177,36 @@ def test_status_in_the_subject_is_answered_to_the_reporter_only_while_unpublishe
     assert "Belum terverifikasi" in mails_to(REPORTER)[-1].body
     assert deliver(message(f"STATUS {tid}", "", sender=STRANGER, message_id="<s2@x>")) == {"answered": 1}
     assert "Belum terverifikasi" not in mails_to(STRANGER)[-1].body
+
+
+@pytest.fixture
+def inbound_address(monkeypatch):
+    from chalicelib import config
+
+    monkeypatch.setenv("INBOUND_ADDRESS", "lapor@lapor.example.go.id")
+    config.settings.cache_clear()
+    yield "lapor@lapor.example.go.id"
+    monkeypatch.delenv("INBOUND_ADDRESS")
+    config.settings.cache_clear()
+
+
+def test_the_platforms_e_mail_is_answered_to_the_inbound_address_not_noreply(api, inbound_address):
+    """So a reporter who simply replies to a notification reaches the platform (the subject keeps
+    the report's number), instead of a noreply mailbox."""
+    from chalicelib.adapters import notifier
+
+    sent = []
+    ses = notifier._client("ses")
+
+    def capture(params, **kwargs):
+        sent.append(params)
+
+    ses.meta.events.register("before-parameter-build.ses.SendEmail", capture)
+    try:
+        tid = api.submit()["tracking_id"]
+        api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    finally:
+        ses.meta.events.unregister("before-parameter-build.ses.SendEmail", capture)
+    to_reporter = [p for p in sent if p["Destination"]["ToAddresses"] == ["siti@example.com"]]
+    assert to_reporter and all(p["ReplyToAddresses"] == [inbound_address] for p in to_reporter)
+    assert all(p["Source"] != inbound_address for p in to_reporter)
