@@ -382,14 +382,21 @@ def test_inbound_sms_reaches_its_function_from_the_stacks_own_topic(stack, sam):
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
 
 
-def test_the_inbound_sms_role_writes_only_what_an_inbound_message_changes(stack):
+def _inbound_role(stack, role: str) -> list[dict]:
+    """An inbound channel's role: no Scan, no wildcard, puts only where an inbound message writes
+    (the report, its events, the outbox, the message markers); never idempotency or attachments."""
     table_arn = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-{}".format
-    statements = _policy(stack, "InboundSmsRole")
+    statements = _policy(stack, role)
     text = json.dumps(statements)
     assert "dynamodb:Scan" not in text and not any(s.get("Resource") == "*" for s in statements)
     assert sorted(_allowed(statements, "dynamodb:PutItem")) == sorted(
         table_arn(t) for t in ("reports", "events", "outbox", "limits"))
     assert table_arn("idempotency") not in text and table_arn("attachments") not in text
+    return statements
+
+
+def test_the_inbound_sms_role_writes_only_what_an_inbound_message_changes(stack):
+    statements = _inbound_role(stack, "InboundSmsRole")
     assert _allowed(statements, "s3:GetObject") == [] and _allowed(statements, "ses:SendEmail") == []
     assert _allowed(statements, "sns:Publish") == []  # SMS to numbers only (NotResource: no topic)
 
@@ -424,12 +431,7 @@ def test_inbound_mail_is_stored_privately_by_ses_then_handed_to_its_function(sta
 
 
 def test_the_inbound_email_role_reads_received_mail_and_writes_only_what_a_message_changes(stack):
-    table_arn = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-{}".format
-    statements = _policy(stack, "InboundEmailRole")
-    text = json.dumps(statements)
-    assert "dynamodb:Scan" not in text and not any(s.get("Resource") == "*" for s in statements)
-    assert sorted(_allowed(statements, "dynamodb:PutItem")) == sorted(
-        table_arn(t) for t in ("reports", "events", "outbox", "limits"))
+    statements = _inbound_role(stack, "InboundEmailRole")
     (mail,) = _allowed(statements, "s3:GetObject")
     assert mail.endswith("/inbound/*") and "attachments" not in mail
     assert _allowed(statements, "s3:PutObject") == [] and _allowed(statements, "sns:Publish") == []
