@@ -20,15 +20,14 @@ from typing import Any, Protocol
 from aws_lambda_powertools import Logger
 
 from ..config import settings
-from ..domain.errors import Conflict, DomainError, InvalidTransition, NotFound, TooManyAttempts
+from ..domain.errors import Conflict, DomainError, InvalidTransition, NotFound, TooManyAttempts, Unprocessable
 from ..domain.ids import normalise_tracking_id
-from ..domain.lifecycle import STATUS_LABELS, Action, Status
+from ..domain.lifecycle import STATUS_LABELS, Status
 from ..domain.messages import Message
-from ..domain.roles import REPORTER
 from . import limits
 from .calendar import current_calculator
 from .notifications import TEMPLATES, render, track_url
-from .reports import Deps, NewReport, submit_report
+from .reports import Deps, NewReport, ReporterReply, answer_as_reporter, submit_report
 
 logger = Logger(child=True)
 
@@ -42,8 +41,6 @@ REPORTER_NAMES = {"sms": SMS_REPORTER_NAME, "whatsapp": "Pelapor WhatsApp", "ema
 CONTACT_FIELDS = {"sms": "phone", "whatsapp": "phone", "email": "email"}
 TITLE_LENGTH = 80
 TITLE_MAX, DESCRIPTION_MAX = 150, 5000  # what POST /reports accepts
-# What a plain message means for a report, by its status; other statuses take no SMS reply.
-REPLY_ACTIONS = {Status.POSTPONED: Action.CLARIFY, Status.IN_PROGRESS: Action.REPLY}
 
 
 @dataclass(frozen=True)
@@ -304,15 +301,11 @@ def _reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, now: 
     if report is None:
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_unknown_report"),
                        tracking_id=command.tracking_id)
-    action = REPLY_ACTIONS.get(report.status)
     if not command.text.strip():
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_help"))
-    if action is None:
-        return _finish(deps, markers, message, now, Outcome("answered", "inbound_not_waiting", report.tracking_id),
-                       report=report)
-    try:
-        report.apply(REPORTER, action, now, current_calculator(deps.settings), message=command.text.strip())
-    except InvalidTransition:
+    try:  # a text alone clarifies or adds to a follow-up; accepting an answer is the web page's
+        answer_as_reporter(report, ReporterReply(message=command.text.strip()), now, current_calculator(deps.settings))
+    except (InvalidTransition, Unprocessable):
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_not_waiting", report.tracking_id),
                        report=report)
     deps.reports.hooks.append(markers.hook(message.channel, message.message_id, now))

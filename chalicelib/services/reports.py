@@ -157,7 +157,14 @@ def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply:
     if not access_code:
         raise Forbidden("Kode akses wajib diisi (header X-Access-Code)", "The access code is required (X-Access-Code header)")
     report, _ = load_for_reporter(deps, tracking_id, access_code, now, client)
-    calc = current_calculator(deps.settings)
+    answer_as_reporter(report, reply, now, current_calculator(deps.settings))
+    deps.reports.save(report)
+    return report
+
+
+def answer_as_reporter(report: Report, reply: ReporterReply, now: dt.datetime, calc) -> None:
+    """What a reporter's reply means, whichever door it came through (web, SMS, e-mail): the
+    report's status says (accept or reject an answer, clarify, add to a follow-up)."""
     if report.status == Status.AWAITING_REPORTER:
         if reply.accept is None:
             raise Unprocessable("Terima atau tolak jawaban", "Accept or reject the answer", {"accept": "wajib / required"})
@@ -174,8 +181,6 @@ def reporter_reply(deps: Deps, tracking_id: str, access_code: str | None, reply:
         report.apply(REPORTER, Action.REPLY, now, calc, message=_require_message(reply.message))
     else:
         raise_transition_conflict(report.status)
-    deps.reports.save(report)
-    return report
 
 
 def raise_transition_conflict(status: Status):
