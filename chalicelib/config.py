@@ -33,6 +33,7 @@ class Settings:
     ranking_min_reports: int = 10       # reports an agency needs in the period to be ranked
     s3_endpoint_from_env: bool = False  # AWS_ENDPOINT_URL(_S3) set: a local S3 (moto), its URL left to botocore
     submissions_per_client_per_hour: int = 30
+    inbound_messages_per_number_per_hour: int = 20  # SMS/WhatsApp/e-mail messages one sender may send
     access_code_attempts_per_report: int = 10
     access_code_attempts_per_client: int = 10
     access_code_key_text: str = field(default="", repr=False)
@@ -78,6 +79,7 @@ def settings() -> Settings:
         inbound_mail_prefix=env.get("INBOUND_MAIL_PREFIX", "inbound/"),
         s3_endpoint_from_env=bool(env.get("AWS_ENDPOINT_URL_S3") or env.get("AWS_ENDPOINT_URL")),
         submissions_per_client_per_hour=int(env.get("SUBMISSIONS_PER_CLIENT_PER_HOUR", "30")),
+        inbound_messages_per_number_per_hour=int(env.get("INBOUND_MESSAGES_PER_SENDER_PER_HOUR", "20")),
         access_code_attempts_per_report=int(env.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10")),
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),

@@ -34,7 +34,7 @@ logger = Logger(child=True)
 HOUR = dt.timedelta(hours=1)
 # Every message from one number in an hour, answered or not: bounds the SMS we send back. New
 # reports also count against the public per-client limit (SUBMISSIONS_PER_CLIENT_PER_HOUR).
-MESSAGES_PER_NUMBER_PER_HOUR = 20
+MESSAGES_PER_NUMBER_PER_HOUR = settings().inbound_messages_per_number_per_hour
 SMS_REPORTER_NAME = "Pelapor SMS"
 REPORTER_NAMES = {"sms": SMS_REPORTER_NAME, "whatsapp": "Pelapor WhatsApp", "email": "Pelapor e-mail"}
 # The report field that holds a channel's contact: the proof a later message is the reporter's.
