@@ -105,10 +105,10 @@ def next_due(report: Report, calendar: WorkingCalendar, today: dt.date) -> dict[
 
 
 # ---- the deadline-ordered queue -------------------------------------------------------------------
-# A queue page's position, as /openapi.json states it: the last report's nearest open deadline and
-# tracking id, `2025-01-09_XQAZ-QAXK`, URL-safe. Any value of that shape is a position.
 # Only a status with an officer's stage open can be in a queue.
 QUEUE_STATUSES = tuple(s.value for s in OFFICER_STAGES)
+# A queue page's position, as /openapi.json states it: the last report's nearest open deadline and
+# tracking id, `2025-01-09_XQAZ-QAXK`, URL-safe. Any value of that shape is a position.
 QUEUE_CURSOR_PATTERN = r"^\d{4}-\d{2}-\d{2}_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"
 SOON_WORKING_DAYS = 2  # the console's "due within 2 working days" (and the digest's horizon)
 

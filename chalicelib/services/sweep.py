@@ -16,6 +16,7 @@ from ..domain.calendar import to_wib_date
 from ..domain.errors import Conflict
 from ..domain.messages import Message
 from ..domain.report import Report
+from ..domain.worklist import SOON_WORKING_DAYS  # what the digest lists: due that soon, or late
 from .calendar import current_calculator, current_calendar
 from .notifications import _date, _to_person, console_queue_url, console_url, stage_holders
 
@@ -23,8 +24,6 @@ logger = Logger(child=True)
 
 TimeLeft = Callable[[], float]  # seconds left in this run
 STOP_WITH_SECONDS_LEFT = 30.0  # what one more report, the retries and the metrics may still need
-# What the morning digest lists: due within this many working days, or late.
-DIGEST_WORKING_DAYS = 2
 
 
 def _unlimited() -> float:
@@ -100,7 +99,7 @@ def morning_digest(deps, now: dt.datetime, time_left: TimeLeft = _unlimited) -> 
     day = to_wib_date(now)
     if not calendar.is_working_day(day):
         return {"skipped": f"{day.isoformat()} is not a working day", "sent": 0}
-    horizon = calendar.add_working_days(day, DIGEST_WORKING_DAYS)
+    horizon = calendar.add_working_days(day, SOON_WORKING_DAYS)
     work: dict[str, tuple[Any, dict[str, Report]]] = {}
     for report in deps.reports.due_by(horizon):
         for person in stage_holders(deps.directory, report, day):
@@ -116,7 +115,7 @@ def morning_digest(deps, now: dt.datetime, time_left: TimeLeft = _unlimited) -> 
         values = {"count": len(reports), "date": _date(day), "items": "\n".join(lines),
                   "items_html": "", "tracking_id": "", "title": "", "agency": "", "track_url": "", "message": "",
                   "due": "", "unit": "", "stage_id": "", "stage_en": "", "days_left": "",
-                  "queue_url": console_queue_url(DIGEST_WORKING_DAYS)}
+                  "queue_url": console_queue_url(SOON_WORKING_DAYS)}
         for message in _to_person(person, f"digest|{day.isoformat()}", "officer_digest", values, None):
             if deps.outbox.put_alone(_with_html_items(message, reports.values(), now), now):
                 ids.append(message.id)
