@@ -22,7 +22,7 @@ from typing import Any
 from aws_lambda_powertools import Logger
 
 from ..config import settings
-from ..services.inbound import DESCRIPTION_MAX, Inbound
+from ..services.inbound import DESCRIPTION_MAX, Inbound, ReceivedFile
 from .sms_inbound import MESSAGE_ID, Unusable, received_at
 
 logger = Logger(child=True)
@@ -30,6 +30,9 @@ logger = Logger(child=True)
 CHANNEL = "email"
 MAX_MAIL_BYTES = 10 * 1024 * 1024  # SES takes up to 40 MB; the text and a few photos fit in this
 NAME_LENGTH = 120
+MAX_FILES = 10  # parts read as files; the report keeps at most five (domain/attachments.py)
+MAX_FILE_BYTES = 10 * 1024 * 1024  # larger parts are refused by size without keeping their bytes
+FILENAME_READ = 300
 # Mail that answers mail automatically: answering it back would start a loop (RFC 3834).
 AUTOMATIC_SENDERS = re.compile(r"^(mailer-daemon|postmaster|no-?reply|bounces?)([+@]|$)", re.IGNORECASE)
 WROTE = re.compile(r"^\s*(on|pada)\b.*\b(wrote|menulis)\s*:\s*$", re.IGNORECASE)
@@ -153,16 +156,50 @@ def _automatic(message: EmailMessage) -> bool:
     return auto != "no" or precedence in ("bulk", "junk", "list", "auto_reply")
 
 
-def parse(raw: bytes, fallback_id: str, arrived: str | None, now: dt.datetime) -> Inbound:
-    """The raw MIME message as an Inbound; Unusable when nobody should be answered."""
+def attachments(message: EmailMessage) -> tuple[ReceivedFile, ...]:
+    """Every part that is not the text we read: attachments, and inline images a mail program
+    put in the body. Judging them is the attachment rules' job (services/attachments.py)."""
+    body = message.get_body(preferencelist=("plain", "html"))
+    found: list[ReceivedFile] = []
+    for part in message.walk():
+        if part.is_multipart() or part is body or len(found) >= MAX_FILES:
+            continue
+        filename = part.get_filename()
+        if not filename and (part.get_content_maintype() in ("text", "message")
+                             or part.get_content_disposition() != "attachment" and part.get_content_maintype() != "image"):
+            continue  # an alternative text part or a nested message header, not a file
+        try:
+            data = part.get_payload(decode=True) or b""
+        except Exception:  # a transfer encoding too broken to decode
+            data = b""
+        found.append(ReceivedFile(_printable(filename or "")[:FILENAME_READ], part.get_content_type(),
+                                  data if len(data) <= MAX_FILE_BYTES else b"", len(data)))
+    return tuple(found)
+
+
+def _printable(value: str) -> str:
+    return " ".join("".join(c for c in str(value) if c.isprintable()).split())
+
+
+def parse(raw: bytes, fallback_id: str, arrived: str | None, now: dt.datetime, recipient: str = "") -> Inbound:
+    """The raw MIME message as an Inbound; Unusable when nobody should be answered. `recipient`:
+    the address SES received it for (the receipt's recipients), which may be a signed reply address."""
     message = BytesParser(policy=policy.default).parsebytes(raw)
     if _automatic(message):
         raise Unusable("automatic message")
     sender, name = _sender(message)
-    subject = " ".join("".join(c for c in str(_header(message, "Subject") or "") if c.isprintable()).split())
+    subject = _printable(_header(message, "Subject") or "")
     text = strip_quoted(body_text(message))[:DESCRIPTION_MAX]
     return Inbound(CHANNEL, sender, _message_id(message, fallback_id), received_at(arrived, now), text,
-                   subject=subject, name=name)
+                   attachments=attachments(message), subject=subject, name=name, recipient=recipient)
+
+
+def signed_recipient(receipt: dict, mail: dict) -> str:
+    """The one recipient that is a reply address (`r+...@`), else the first: SES lists the
+    addresses of this rule that the message was accepted for."""
+    listed = receipt.get("recipients") if isinstance(receipt.get("recipients"), list) else mail.get("destination")
+    addresses = [a for a in listed if isinstance(a, str)] if isinstance(listed, list) else []
+    return next((a for a in addresses if a.lower().startswith("r+")), addresses[0] if addresses else "")
 
 
 # ---- the handler ------------------------------------------------------------------------------------
@@ -208,7 +245,7 @@ def handle_ses(event: dict[str, Any], context: Any = None) -> dict[str, int]:
             raw = _read(ses_id)
             if raw is None:
                 raise Unusable("no stored message")
-            inbound = parse(raw, ses_id, mail.get("timestamp"), now)
+            inbound = parse(raw, ses_id, mail.get("timestamp"), now, signed_recipient(receipt, mail))
         except Unusable as exc:
             logger.warning("inbound email dropped", extra={"reason": str(exc), "ses_message_id": ses_id})
             counts["dropped"] = counts.get("dropped", 0) + 1

@@ -21,6 +21,7 @@ from ..domain.attachments import (
     Attachment,
     check_stored,
     check_upload,
+    clean_filename,
     neutral_name,
     too_many,
 )
@@ -182,3 +183,35 @@ def default_files() -> Files:
 
     return Files(DynamoAttachments(), S3Files())
 
+
+
+# ---- files that arrive inside a message (e-mail) -----------------------------------------------------
+def check_received(filename: str, data: bytes, size: int | None = None) -> tuple[str, str, bytes]:
+    """A file sent inside a message, judged as an upload is when completed (its bytes decide the
+    type; 10 MB at most) and kept without its metadata: its shown name, its type, the clean bytes.
+    Raises InvalidInput (fields["file"] says why, in both languages) when it must not be kept."""
+    kind = check_stored(len(data) if size is None else size, data)
+    cleaned = strip_metadata(kind, data)
+    return clean_filename(filename) or "lampiran", kind, cleaned
+
+
+def keep_received(files: Files, tracking_id: str, attachment_id: str, filename: str, kind: str, cleaned: bytes,
+                  now: dt.datetime) -> Attachment:
+    """Stores a checked file as a kept attachment of the report, within the per-report limit. The
+    id is the caller's (derived from the message), so a repeated delivery keeps it once."""
+    existing = files.records.get(tracking_id, attachment_id)
+    if existing is not None and existing.state == STORED:
+        return existing
+    attachment = Attachment(tracking_id=tracking_id, attachment_id=attachment_id, filename=filename,
+                            content_type=kind, size=len(cleaned), state="pending", created_at=now)
+    if existing is None:
+        files.records.add_pending(attachment, expires_at=now + RESERVATION + dt.timedelta(days=1))
+    kept = replace(attachment, state=STORED, stored_at=now)
+    files.blobs.store(kept.stored_key, cleaned, kind)
+    try:
+        files.records.keep(kept, MAX_PER_REPORT)
+    except InvalidInput:  # the report already holds the maximum
+        files.blobs.delete(kept.stored_key)
+        files.records.delete(tracking_id, attachment_id)
+        raise
+    return kept
