@@ -51,6 +51,19 @@ class Settings:
                                f"in stage {self.stage!r}")
         return text.encode()
 
+    @property
+    def reply_address_key(self) -> bytes:
+        """Signs reply addresses (domain/reply_address.py): derived from the access-code key, so
+        no new secret to hold, yet an address never reveals anything about an access code."""
+        import hashlib
+        import hmac
+
+        return hmac.new(self.access_code_key, b"lapor reply address v1", hashlib.sha256).digest()
+
+    @property
+    def inbound_domain(self) -> str:
+        return self.inbound_address.rpartition("@")[2]
+
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:

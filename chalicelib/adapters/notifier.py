@@ -17,17 +17,29 @@ def clients_reset() -> None:
     _client.cache_clear()
 
 
+def reply_to_address(item) -> str:
+    """`r+<token>@<inbound domain>` for mail about a report to a known reader (domain/reply_address.py);
+    the plain inbound address otherwise (a reply then names its report in the subject)."""
+    from ..domain.reply_address import reply_address
+
+    s = settings()
+    who = getattr(item, "reply_as", None)
+    signed = (reply_address(s.reply_address_key, s.inbound_domain, item.tracking_id,
+                            None if who == "reporter" else who) if who and item.tracking_id else None)
+    return signed or s.inbound_address
+
+
 def send(item) -> str | None:
     if item.channel == "email":
         body = {"Text": {"Data": item.text, "Charset": "UTF-8"}}
         if item.html:
             body["Html"] = {"Data": item.html, "Charset": "UTF-8"}
-        reply_to = {"ReplyToAddresses": [settings().inbound_address]} if settings().inbound_address else {}
+        reply_to = {"ReplyToAddresses": [reply_to_address(item)]} if settings().inbound_address else {}
         answer = _client("ses").send_email(
             Source=settings().ses_sender,
             Destination={"ToAddresses": [item.recipient]},
             Message={"Subject": {"Data": item.subject or "LAPOR", "Charset": "UTF-8"}, "Body": body},
-            **reply_to,  # a reply reaches the inbound address (the subject keeps the report's number), not noreply
+            **reply_to,  # a reply reaches the inbound address, signed for its report and reader, not noreply
         )
         return answer.get("MessageId")
     if item.channel == "sms":

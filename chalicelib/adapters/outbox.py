@@ -74,6 +74,7 @@ class OutboxModel(Model):
     text = UnicodeAttribute()
     html = UnicodeAttribute(null=True)
     tracking_id = UnicodeAttribute(null=True)
+    reply_as = UnicodeAttribute(null=True)  # e-mail: whose signed reply address it carries
     status = UnicodeAttribute()            # pending | sent | failed (gave up) | refused (permanent)
     attempts = NumberAttribute(default=0)
     created_at = UnicodeAttribute()
@@ -259,6 +260,7 @@ def _row(message: Message, now: dt.datetime) -> OutboxModel:
     return OutboxModel(
         message.id, dedup_key=message.dedup_key, channel=message.channel, recipient=message.recipient,
         subject=message.subject, text=message.text, html=message.html, tracking_id=message.tracking_id,
+        reply_as=message.reply_as,
         status=PENDING, attempts=0, created_at=iso(now), next_attempt_at=iso(now + GRACE), pending=PENDING,
     )
 

@@ -15,6 +15,8 @@ class Message:
     tracking_id: str | None = None
     subject: str | None = None
     html: str | None = None
+    # e-mail: who a reply to it comes from, "reporter" or a staff username (its signed Reply-To)
+    reply_as: str | None = None
 
     @property
     def id(self) -> str:

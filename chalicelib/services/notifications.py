@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import json
 import string
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -111,7 +112,7 @@ def _to_person(person: StaffMember, key: str, name: str, values: dict, tracking_
     out = []
     if person.email:
         out.append(Message(f"{key}|{person.username}|email", "email", person.email, rendered["text"],
-                                  tracking_id, rendered["subject"], rendered["html"]))
+                                  tracking_id, rendered["subject"], rendered["html"], reply_as=person.username))
     if person.phone:
         out.append(Message(f"{key}|{person.username}|sms", "sms", person.phone, rendered["sms"], tracking_id))
     return out
@@ -256,7 +257,15 @@ def messages_for_notice(directory, report: Report, notice: Notice, now: dt.datet
 def messages_for_change(directory, report: Report, events: list[Event], now: dt.datetime) -> list[Message]:
     out = [m for e in events for m in messages_for_event(directory, report, e)]
     out += [m for n in report.new_notices for m in messages_for_notice(directory, report, n, now)]
-    return out
+    return [_replied_as_reporter(report, m) for m in out]
+
+
+def _replied_as_reporter(report: Report, message: Message) -> Message:
+    """The reporter's e-mail answers to the reporter's signed reply address."""
+    email = (report.reporter.email or "").casefold()
+    if message.channel == "email" and message.reply_as is None and email and message.recipient.casefold() == email:
+        return replace(message, reply_as="reporter")
+    return message
 
 
 class NotificationHook:
