@@ -22,8 +22,10 @@ from aws_lambda_powertools import Logger
 from ..config import settings
 from ..domain.errors import Conflict, DomainError, InvalidTransition, NotFound, TooManyAttempts, Unprocessable
 from ..domain.ids import normalise_tracking_id
-from ..domain.lifecycle import STATUS_LABELS, Status
+from ..domain.attachments import MAX_PER_REPORT
+from ..domain.lifecycle import CLOSED, STATUS_LABELS, Action, Status
 from ..domain.messages import Message
+from ..domain.reply_address import ReplyTo, read_reply_address
 from . import limits
 from .calendar import current_calculator
 from .notifications import TEMPLATES, render, track_url
@@ -56,6 +58,18 @@ class Inbound:
     attachments: tuple = ()
     subject: str = ""  # e-mail only: the title of a new report, the tracking number of a reply
     name: str = ""  # the sender's display name, when the channel carries one
+    recipient: str = ""  # e-mail only: the address it was sent to (a signed reply address names a report)
+
+
+@dataclass(frozen=True)
+class ReceivedFile:
+    """A file that came with a message (an e-mail attachment). `data` is empty when the file was
+    too large to read; `size` is what it weighed."""
+
+    filename: str
+    content_type: str
+    data: bytes
+    size: int
 
 
 def contact_field(channel: str) -> str:
@@ -197,7 +211,7 @@ def _known_regions(regions_module: Any) -> dict[str, tuple[str, ...]]:
 # ---- the use case -----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Outcome:
-    kind: str  # filed | replied | status | answered (a format or refusal answer) | duplicate | limited
+    kind: str  # filed | replied | responded (an officer) | status | answered (a format or refusal) | duplicate | limited
     answer: str | None = None  # the template answered with
     tracking_id: str | None = None
 
@@ -211,8 +225,10 @@ def _answer_key(message: Inbound) -> str:
     return f"inbound#{message.channel}#{message.message_id}|answer"
 
 
-def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime) -> Outcome:
-    """Exactly one effect per inbound message, and an answer for every message it acts on."""
+def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, files=None) -> Outcome:
+    """Exactly one effect per inbound message, and an answer for every message it acts on.
+    `files`: where a message's attachments are kept (services/attachments.Files; the default
+    store when a message carries any)."""
     if markers.seen(message.channel, message.message_id) is not None:
         _deliver_again(deps, message, now)
         return Outcome("duplicate")
@@ -225,11 +241,18 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime) ->
     known = _known_regions(deps.regions)
     command = (parse_mail(message.subject, message.text, known) if message.channel == "email"
                else parse_command(message.text, known))
+    signed = signed_reply(message)
+    if signed is not None:  # whatever the subject says, the address names the report and the reader
+        command = Reply(signed.tracking_id, message.text)
+    if message.attachments and files is None:
+        from .attachments import default_files
+
+        files = default_files()
     try:
         if isinstance(command, File):
-            return _file(deps, markers, message, command, subject, now)
+            return _file(deps, markers, message, command, subject, now, files)
         if isinstance(command, Reply):
-            return _reply(deps, markers, message, command, now)
+            return _reply(deps, markers, message, command, now, files, signed)
         if isinstance(command, StatusQuery):
             return _status(deps, markers, message, command, now)
     except TooManyAttempts:
@@ -237,21 +260,27 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime) ->
     return _finish(deps, markers, message, now, Outcome("answered", "inbound_help"))
 
 
-def _file(deps: Deps, markers: Markers, message: Inbound, command: File, subject: str, now: dt.datetime) -> Outcome:
+def _file(deps: Deps, markers: Markers, message: Inbound, command: File, subject: str, now: dt.datetime,
+          files=None) -> Outcome:
     if command.regency_code is None:
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_no_region"))
     new = _new_report(message, command, now)
     if new is None:
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_too_short"))
     limits.count_submission(deps.limiter, f"{message.channel}:{subject}", now)
+    keep, refused = checked_files(message)
+    refused += [(f.filename, TOO_MANY) for _, f, *_ in keep[MAX_PER_REPORT:]]
+    keep = keep[:MAX_PER_REPORT]
     deps.reports.hooks.append(markers.hook(message.channel, message.message_id, now))
     try:  # the answer carrying the access code is owed by the report's own first change
         report, code = submit_report(deps, new, now, owed=lambda r, c: [
-            _answer_message(message, "inbound_filed", r, access_code=c)])
+            _answer_message(message, "inbound_filed", r, access_code=c, refused=refused_text(refused),
+                            reply_as="reporter")])
     except Conflict:
         if markers.seen(message.channel, message.message_id) is not None:
             return Outcome("duplicate")  # delivered twice at once: the other delivery filed it
         raise
+    _keep_files(files, report.tracking_id, keep, now)
     return Outcome("filed", "inbound_filed", report.tracking_id)
 
 
@@ -288,26 +317,47 @@ def _own_report(deps: Deps, message: Inbound, tracking_id: str):
         report = deps.reports.get(tracking_id)
     except NotFound:
         return None
+    return report if _is_contact(report, message) else None
+
+
+def _is_contact(report, message: Inbound) -> bool:
     contact = getattr(report.reporter, contact_field(message.channel)) or ""
     if message.channel == "email":  # mailboxes ignore the case of their addresses in practice
         contact, sender = contact.casefold(), message.sender.casefold()
     else:
         sender = message.sender
-    return report if contact and hmac.compare_digest(contact.encode(), sender.encode()) else None
+    return bool(contact) and hmac.compare_digest(contact.encode(), sender.encode())
 
 
-def _reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, now: dt.datetime) -> Outcome:
-    report = _own_report(deps, message, command.tracking_id)
-    if report is None:
+def _reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, now: dt.datetime, files=None,
+           signed: ReplyTo | None = None) -> Outcome:
+    """The report's reporter adds to it (or accepts or rejects its answer); an officer writing
+    from their registered address answers it (e-mail only)."""
+    try:
+        report = deps.reports.get(command.tracking_id)
+    except NotFound:
+        report = None
+    member = _staff_sender(deps, message, report, signed)
+    if member is not None:
+        return _officer_reply(deps, markers, message, command, report, member, now)
+    if report is None or not _is_contact(report, message) or (signed is not None and signed.username is not None):
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_unknown_report"),
                        tracking_id=command.tracking_id)
-    if not command.text.strip():
-        return _finish(deps, markers, message, now, Outcome("answered", "inbound_help"))
-    try:  # a text alone clarifies or adds to a follow-up; accepting an answer is the web page's
-        answer_as_reporter(report, ReporterReply(message=command.text.strip()), now, current_calculator(deps.settings))
+    refused = _keep_reply_files(files, message, report, now)
+    text = command.text.strip()
+    if not text:
+        outcome = Outcome("replied", "inbound_replied", report.tracking_id) if message.attachments and not refused \
+            else Outcome("answered", "inbound_help")
+        return _finish(deps, markers, message, now, outcome, report=report, refused=refused)
+    reply = reporter_decision(text) if report.status == Status.AWAITING_REPORTER else ReporterReply(message=text)
+    template = "inbound_accepted" if reply.accept else "inbound_replied"
+    try:  # the report's status says what the words mean (answer_as_reporter)
+        answer_as_reporter(report, reply, now, current_calculator(deps.settings))
     except (InvalidTransition, Unprocessable):
-        return _finish(deps, markers, message, now, Outcome("answered", "inbound_not_waiting", report.tracking_id),
-                       report=report)
+        waiting = report.status == Status.AWAITING_REPORTER
+        return _finish(deps, markers, message, now,
+                       Outcome("answered", "inbound_decide" if waiting else "inbound_not_waiting", report.tracking_id),
+                       report=report, refused=refused)
     deps.reports.hooks.append(markers.hook(message.channel, message.message_id, now))
     try:
         deps.reports.save(report)
@@ -315,8 +365,154 @@ def _reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, now: 
         if markers.seen(message.channel, message.message_id) is not None:
             return Outcome("duplicate")
         raise
-    _answer(deps, message, now, "inbound_replied", report)
-    return Outcome("replied", "inbound_replied", report.tracking_id)
+    _answer(deps, message, now, template, report, refused=refused)
+    return Outcome("replied", template, report.tracking_id)
+
+
+# ---- attachments (e-mail) -----------------------------------------------------------------------------
+TOO_MANY = (f"maksimal {MAX_PER_REPORT} lampiran per laporan", f"at most {MAX_PER_REPORT} attachments per report")
+CLOSED_REPORT = ("laporan sudah ditutup", "the report is closed")
+
+
+def _file_id(message: Inbound, index: int) -> str:
+    """An attachment's id from the message and its place in it: a repeated delivery keeps it once."""
+    return hashlib.sha256(f"inbound#{message.channel}#{message.message_id}#{index}".encode()).hexdigest()[:32]
+
+
+def checked_files(message: Inbound) -> tuple[list[tuple], list[tuple[str, tuple[str, str]]]]:
+    """The message's files judged by the upload rules before anything is written: those to keep
+    (id, file, name, type, clean bytes) and those refused (name, (why in Indonesian, in English))."""
+    from ..domain.errors import InvalidInput
+    from .attachments import check_received
+
+    keep, refused = [], []
+    for index, received in enumerate(message.attachments):
+        try:
+            name, kind, cleaned = check_received(received.filename, received.data, received.size)
+        except InvalidInput as exc:
+            why = exc.fields.get("file") or exc.message
+            refused.append((received.filename, tuple(why.split(" / ", 1)) if " / " in why else (why, why)))
+            continue
+        keep.append((_file_id(message, index), received, name, kind, cleaned))
+    return keep, refused
+
+
+def refused_text(refused: list[tuple[str, tuple[str, str]]]) -> str:
+    """The answer's line naming what was not kept, in both languages ("" when all was kept)."""
+    if not refused:
+        return ""
+    names = [(name or f"lampiran-{n}") for n, (name, _) in enumerate(refused, 1)]
+    return ("Lampiran tidak disimpan: " + "; ".join(f"{n} ({why[0]})" for n, (_, why) in zip(names, refused))
+            + ". / Attachments not kept: " + "; ".join(f"{n} ({why[1]})" for n, (_, why) in zip(names, refused)) + ".")
+
+
+def _keep_files(files, tracking_id: str, keep: list[tuple], now: dt.datetime) -> list[tuple[str, tuple[str, str]]]:
+    from ..domain.errors import InvalidInput
+    from .attachments import keep_received
+
+    refused = []
+    for attachment_id, received, name, kind, cleaned in keep:
+        try:
+            keep_received(files, tracking_id, attachment_id, name, kind, cleaned, now)
+        except InvalidInput:  # the report already holds the maximum
+            refused.append((received.filename, TOO_MANY))
+    return refused
+
+
+def _keep_reply_files(files, message: Inbound, report, now: dt.datetime) -> str:
+    """A reporter's reply adds its files while the report is open, as an upload would."""
+    if not message.attachments:
+        return ""
+    keep, refused = checked_files(message)
+    if report.status in CLOSED:
+        refused += [(received.filename, CLOSED_REPORT) for _, received, *_ in keep]
+    else:
+        refused += _keep_files(files, report.tracking_id, keep, now)
+    return refused_text(refused)
+
+
+# ---- signed reply addresses, officers answering, the reporter's decision ------------------------------
+ACCEPT_WORDS = {"TERIMA", "SETUJU", "ACCEPT"}
+REJECT_WORDS = {"TOLAK", "REJECT"}
+RATING = re.compile(r"^\(?([1-5])(?:/5)?\)?[.,]?$")
+NOT_YOURS = ("laporan ini bukan tanggung jawab Anda", "this report is not yours to answer")
+NOT_NOW = ("tanggapan tidak dapat diberikan pada status ini", "a follow-up cannot be given in this status")
+NOTHING_SAID = ("balasan Anda kosong (hanya kutipan)", "your reply was empty (only quoted text)")
+
+
+def signed_reply(message: Inbound) -> ReplyTo | None:
+    """The reader a signed reply address names; None for the plain address or a forged one (then
+    the message is read as any other sent to the plain address)."""
+    if message.channel != "email" or not message.recipient:
+        return None
+    return read_reply_address(settings().reply_address_key, message.recipient)
+
+
+def reporter_decision(text: str) -> ReporterReply:
+    """`TERIMA|SETUJU|ACCEPT <1-5> [comment]` accepts, `TOLAK|REJECT <reason>` rejects; anything
+    else is a message (answer_as_reporter then asks for a decision)."""
+    head, rest = (text.split(None, 1) + [""])[:2]
+    word, rest = head.upper().strip(".,!:"), rest.strip()
+    if word in ACCEPT_WORDS:
+        rating_word, comment = (rest.split(None, 1) + [""])[:2] if rest else ("", "")
+        match = RATING.match(rating_word)
+        if match is None:
+            return ReporterReply(accept=True, rating=None, message=rest or None)
+        return ReporterReply(accept=True, rating=int(match.group(1)), message=comment.strip() or None)
+    if word in REJECT_WORDS:
+        return ReporterReply(accept=False, message=rest or None)
+    return ReporterReply(message=text.strip())
+
+
+def _same_address(a: str | None, b: str) -> bool:
+    return bool(a) and hmac.compare_digest(a.casefold().encode(), b.casefold().encode())
+
+
+def _staff_sender(deps: Deps, message: Inbound, report, signed: ReplyTo | None):
+    """The staff member an e-mail comes from, when it answers a report: the one its signed reply
+    address names (and whose registered address sent it), or, by the subject's tag, one of the
+    people who handle that report. Never the reporter, never another channel."""
+    if message.channel != "email" or report is None:
+        return None
+    if signed is not None:
+        member = deps.directory.staff(signed.username) if signed.username else None
+        return member if member is not None and _same_address(member.email, message.sender) else None
+    if _is_contact(report, message):
+        return None
+    scopes = [("liaison_officer", report.unit_id), ("agency_admin", report.agency_id), ("central_admin", "all")]
+    return next((m for role, scope in scopes if scope for m in deps.directory.staff_with_role(role, scope)
+                 if _same_address(m.email, message.sender)), None)
+
+
+def _officer_reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, report, member,
+                   now: dt.datetime) -> Outcome:
+    """The officer's words become a `respond`, exactly as POST /staff/reports/{id}/actions would
+    make it (staff_action: scope, lifecycle guard); what the rules refuse is answered with why."""
+    from ..domain.access import in_scope
+    from ..domain.roles import Principal, Role
+    from ..domain.worklist import allowed_actions
+    from .reports import staff_action
+
+    principal = Principal(member.username, Role(member.role), member.agency_id, member.unit_id,
+                          member.province_code, member.email, member.phone)
+    text = command.text.strip()
+    if not in_scope(principal, report):  # says nothing of a report outside their scope
+        return _finish(deps, markers, message, now, Outcome("answered", "inbound_officer_refused"),
+                       tracking_id=report.tracking_id, reason_id=NOT_YOURS[0], reason_en=NOT_YOURS[1])
+    reason = NOT_NOW if Action.RESPOND.value not in allowed_actions(principal, report) else (
+        NOTHING_SAID if not text else None)
+    if reason is not None:
+        return _finish(deps, markers, message, now, Outcome("answered", "inbound_officer_refused", report.tracking_id),
+                       report=report, reply_as=member.username, reason_id=reason[0], reason_en=reason[1])
+    deps.reports.hooks.append(markers.hook(message.channel, message.message_id, now))
+    try:
+        report = staff_action(deps, principal, report.tracking_id, Action.RESPOND.value, {"message": text}, now)
+    except Conflict:
+        if markers.seen(message.channel, message.message_id) is not None:
+            return Outcome("duplicate")
+        raise
+    _answer(deps, message, now, "inbound_officer_responded", report, reply_as=member.username)
+    return Outcome("responded", "inbound_officer_responded", report.tracking_id)
 
 
 def _status(deps: Deps, markers: Markers, message: Inbound, command: StatusQuery, now: dt.datetime) -> Outcome:
@@ -335,17 +531,20 @@ def _status(deps: Deps, markers: Markers, message: Inbound, command: StatusQuery
 
 
 def _finish(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, outcome: Outcome,
-            report=None, tracking_id: str | None = None) -> Outcome:
+            report=None, tracking_id: str | None = None, refused: str = "", reply_as: str | None = None,
+            **extra: str) -> Outcome:
     """An answer that changes no report: the answer first (once per message id), then the marker."""
     if outcome.answer:
-        _answer(deps, message, now, outcome.answer, report, tracking_id=tracking_id)
+        _answer(deps, message, now, outcome.answer, report, tracking_id=tracking_id, refused=refused,
+                reply_as=reply_as, **extra)
     markers.put(message.channel, message.message_id, now, outcome.kind)
     return outcome
 
 
 def _values(report, tracking_id: str | None, access_code: str | None) -> dict[str, Any]:
     values: dict[str, Any] = {"tracking_id": tracking_id or "-", "access_code": access_code or "",
-                              "status_id": "", "status_en": "", "due": "-", "track_url": ""}
+                              "status_id": "", "status_en": "", "due": "-", "track_url": "", "refused": "",
+                              "reason_id": "", "reason_en": ""}
     if report is not None:
         status_id, status_en = STATUS_LABELS[report.status]
         due = next((report.deadlines[s] for s in ("completion", "reporter_reply", "clarification", "verification")
@@ -357,13 +556,18 @@ def _values(report, tracking_id: str | None, access_code: str | None) -> dict[st
 
 
 def _answer_message(message: Inbound, template: str, report=None, tracking_id: str | None = None,
-                    access_code: str | None = None) -> Message:
-    rendered = render(_channel_template(template, message.channel), _values(report, tracking_id, access_code))
+                    access_code: str | None = None, refused: str = "", reply_as: str | None = None,
+                    **extra: str) -> Message:
+    """`reply_as`: who the sender is on this report ("reporter" or a staff username), when the
+    answer may carry their signed reply address; a stranger's answer never does."""
+    values = {**_values(report, tracking_id, access_code), **extra, "refused": refused}
+    rendered = render(_channel_template(template, message.channel), values)
     text = rendered["sms"] if message.channel in ("sms", "whatsapp") else rendered["text"]
+    email = message.channel == "email"
     return Message(_answer_key(message), message.channel, message.sender, text,
                    report.tracking_id if report is not None else None,
-                   rendered["subject"] if message.channel == "email" else None,
-                   rendered["html"] if message.channel == "email" else None)
+                   rendered["subject"] if email else None, rendered["html"] if email else None,
+                   reply_as=reply_as if email and report is not None else None)
 
 
 @lru_cache(maxsize=None)
@@ -374,8 +578,10 @@ def _channel_template(template: str, channel: str) -> str:
 
 
 def _answer(deps: Deps, message: Inbound, now: dt.datetime, template: str, report=None,
-            tracking_id: str | None = None) -> None:
-    answer = _answer_message(message, template, report, tracking_id)
+            tracking_id: str | None = None, refused: str = "", reply_as: str | None = None, **extra: str) -> None:
+    if reply_as is None and report is not None and _is_contact(report, message):
+        reply_as = "reporter"
+    answer = _answer_message(message, template, report, tracking_id, refused=refused, reply_as=reply_as, **extra)
     deps.outbox.put_alone(answer, now)
     deps.outbox.deliver([answer.id], now)
 
@@ -385,5 +591,5 @@ def _deliver_again(deps: Deps, message: Inbound, now: dt.datetime) -> None:
     deps.outbox.deliver([Message(_answer_key(message), message.channel, "", "").id], now)
 
 
-__all__ = ["Inbound", "Outcome", "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery",
+__all__ = ["Inbound", "ReceivedFile", "Outcome", "reporter_decision", "checked_files", "refused_text", "signed_reply", "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery",
            "NotUnderstood", "number_key", "parse_mail", "contact_field"]

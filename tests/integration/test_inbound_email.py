@@ -190,9 +190,12 @@ def inbound_address(monkeypatch):
     config.settings.cache_clear()
 
 
-def test_the_platforms_e_mail_is_answered_to_the_inbound_address_not_noreply(api, inbound_address):
-    """So a reporter who simply replies to a notification reaches the platform (the subject keeps
-    the report's number), instead of a noreply mailbox."""
+def test_the_platforms_e_mail_is_answered_to_the_reporters_signed_reply_address_not_noreply(api, inbound_address):
+    """So a reporter who simply replies to a notification reaches the platform, on that report
+    whatever the subject says, instead of a noreply mailbox."""
+    from chalicelib.config import settings
+    from chalicelib.domain.reply_address import ReplyTo, read_reply_address
+
     from chalicelib.adapters import notifier
 
     sent = []
@@ -208,5 +211,8 @@ def test_the_platforms_e_mail_is_answered_to_the_inbound_address_not_noreply(api
     finally:
         ses.meta.events.unregister("before-parameter-build.ses.SendEmail", capture)
     to_reporter = [p for p in sent if p["Destination"]["ToAddresses"] == ["siti@example.com"]]
-    assert to_reporter and all(p["ReplyToAddresses"] == [inbound_address] for p in to_reporter)
-    assert all(p["Source"] != inbound_address for p in to_reporter)
+    assert to_reporter and all(p["Source"] != inbound_address for p in to_reporter)
+    for p in to_reporter:
+        (address,) = p["ReplyToAddresses"]
+        assert address.startswith("r+") and address.endswith("@lapor.example.go.id") and len(address.split("@")[0]) <= 64
+        assert read_reply_address(settings().reply_address_key, address) == ReplyTo(tid, None)

@@ -192,3 +192,48 @@ def test_sms_reports_count_in_the_statistics_by_channel(deliver, api):
     assert status == 200, stats
     by_channel = {g["key"] if "key" in g else g.get("channel"): g for g in stats["groups"]}
     assert by_channel["sms"]["received"] == 1
+
+
+def answered(api, tid: str) -> None:
+    """The report walked to its final answer: it waits for the reporter's decision."""
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    api.act(tid, "admin.medan", "assign", unit_id="pemkot-medan.dishub")
+    api.act(tid, "penghubung.dishub.medan", "respond", message="Petugas PJU dijadwalkan datang.")
+    api.act(tid, "penghubung.dishub.medan", "final_answer", message="Lampu sudah diganti pada 20 Desember.")
+
+
+def test_the_reporter_accepts_the_final_answer_by_sms_with_a_rating(deliver, api):
+    tid, _ = filed(deliver)
+    answered(api, tid)
+    assert deliver(f"{tid.lower()} terima 4 Sudah menyala, terima kasih", message_id="msg-2") == {"replied": 1}
+    _, report = api.get(f"/staff/reports/{tid}", user="admin.pusat")
+    assert report["status"] == "completed" and report["rating"] == 4
+    assert any("jawaban diterima, laporan selesai" in a for a in answers_to(REPORTER)[-2:])
+
+
+@pytest.mark.parametrize("text", ["SETUJU 5", "ACCEPT 5/5"])
+def test_setuju_and_accept_are_the_same_decision(deliver, api, text):
+    tid, _ = filed(deliver)
+    answered(api, tid)
+    assert deliver(f"{tid} {text}", message_id="msg-2") == {"replied": 1}
+    assert api.get(f"/staff/reports/{tid}", user="admin.pusat")[1]["status"] == "completed"
+
+
+def test_the_reporter_rejects_the_answer_by_sms_and_it_goes_back_to_the_officer_with_the_reason(deliver, api):
+    tid, _ = filed(deliver)
+    answered(api, tid)
+    assert deliver(f"{tid} TOLAK Lampu masih mati tadi malam", message_id="msg-2") == {"replied": 1}
+    _, report = api.get(f"/staff/reports/{tid}", user="admin.pusat")
+    assert report["status"] == "in_progress"
+    (reject,) = [e for e in report["history"] if e["action"] == "reject"]
+    assert reject["message"] == "Lampu masih mati tadi malam"
+
+
+@pytest.mark.parametrize("text", ["TERIMA", "TOLAK", "Lampu masih mati"])
+def test_a_decision_without_its_rating_or_reason_gets_the_format_and_changes_nothing(deliver, api, text):
+    tid, _ = filed(deliver)
+    answered(api, tid)
+    assert deliver(f"{tid} {text}", message_id="msg-2") == {"answered": 1}
+    assert api.get(f"/staff/reports/{tid}", user="admin.pusat")[1]["status"] == "awaiting_reporter"
+    last = answers_to(REPORTER)[-1]
+    assert f"{tid} TERIMA" in last and "TOLAK" in last and len(last) <= 160

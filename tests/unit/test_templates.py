@@ -15,6 +15,8 @@ LONGEST = {
     "console_short": "https://lapor.sumutprov.go.id/console?r=WXYZ-7890",
     "queue_url": "https://lapor.sumutprov.go.id/console#/queue?within=2",
     "access_code": "MD03ZH5RZJ", "status_id": "Menunggu tanggapan pelapor", "status_en": "Dispatched to agency",
+    "refused": "Lampiran tidak disimpan: <b>ok</b>.exe (hanya JPEG) / Attachments not kept",
+    "reason_id": "tanggapan tidak dapat diberikan pada status ini", "reason_en": "a follow-up cannot be given now",
 }
 
 NAMES = sorted(p.stem for p in TEMPLATES.glob("*.txt"))
