@@ -382,16 +382,18 @@ def test_inbound_sms_reaches_its_function_from_the_stacks_own_topic(stack, sam):
     assert statement["Condition"] == {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}}
 
 
-def _inbound_role(stack, role: str) -> list[dict]:
+def _inbound_role(stack, role: str, also_puts: tuple[str, ...] = ()) -> list[dict]:
     """An inbound channel's role: no Scan, no wildcard, puts only where an inbound message writes
-    (the report, its events, the outbox, the message markers); never idempotency or attachments."""
+    (the report, its events, the outbox, the message markers, and for e-mail the attachments a
+    message carries); never idempotency."""
     table_arn = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-{}".format
     statements = _policy(stack, role)
     text = json.dumps(statements)
     assert "dynamodb:Scan" not in text and not any(s.get("Resource") == "*" for s in statements)
     assert sorted(_allowed(statements, "dynamodb:PutItem")) == sorted(
-        table_arn(t) for t in ("reports", "events", "outbox", "limits"))
-    assert table_arn("idempotency") not in text and table_arn("attachments") not in text
+        table_arn(t) for t in ("reports", "events", "outbox", "limits") + also_puts)
+    assert table_arn("idempotency") not in text
+    assert (table_arn("attachments") in text) == ("attachments" in also_puts)
     return statements
 
 
@@ -419,7 +421,9 @@ def test_inbound_mail_is_stored_privately_by_ses_then_handed_to_its_function(sta
     rule = sam["Resources"]["InboundMailRule"]
     assert set(rule["DependsOn"]) == {"InboundMailBucketPolicy", "InboundEmailInvokePermission"}
     assert rule["Properties"]["RuleSetName"] == {"Ref": "InboundMailRuleSet"}
-    assert rule["Properties"]["Rule"]["Recipients"] == [{"Fn::Sub": "${InboundLocalPart}@${SesDomain}"}]
+    # r@ matches every r+<token>@ (SES matches an address's +label forms): the signed reply addresses
+    assert rule["Properties"]["Rule"]["Recipients"] == [{"Fn::Sub": "${InboundLocalPart}@${SesDomain}"},
+                                                        {"Fn::Sub": "r@${SesDomain}"}]
     store, invoke = rule["Properties"]["Rule"]["Actions"]
     assert store["S3Action"] == {"BucketName": {"Ref": "InboundMailBucket"}, "ObjectKeyPrefix": "inbound/"}
     assert invoke["LambdaAction"] == {"FunctionArn": {"Fn::GetAtt": ["InboundEmail", "Arn"]}, "InvocationType": "Event"}
@@ -431,8 +435,10 @@ def test_inbound_mail_is_stored_privately_by_ses_then_handed_to_its_function(sta
 
 
 def test_the_inbound_email_role_reads_received_mail_and_writes_only_what_a_message_changes(stack):
-    statements = _inbound_role(stack, "InboundEmailRole")
+    statements = _inbound_role(stack, "InboundEmailRole", also_puts=("attachments",))
     (mail,) = _allowed(statements, "s3:GetObject")
     assert mail.endswith("/inbound/*") and "attachments" not in mail
-    assert _allowed(statements, "s3:PutObject") == [] and _allowed(statements, "sns:Publish") == []
+    (files,) = _allowed(statements, "s3:PutObject")  # a mailed photo, kept as an attachment is
+    assert files.endswith("/reports/*") and "attachments" in files
+    assert _allowed(statements, "sns:Publish") == []
     assert _allowed(statements, "ses:SendEmail")  # answers go back by e-mail, as the sender address only
