@@ -37,6 +37,7 @@ class Settings:
     access_code_attempts_per_report: int = 10
     access_code_attempts_per_client: int = 10
     access_code_key_text: str = field(default="", repr=False)
+    spam_score_threshold: int = 5  # a new report scoring this much (domain/spam.py) waits flagged
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -96,4 +97,5 @@ def settings() -> Settings:
         access_code_attempts_per_report=int(env.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10")),
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
+        spam_score_threshold=int(env.get("SPAM_SCORE_THRESHOLD", "5")),
     )

@@ -55,6 +55,9 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
         "required": ["tracking_id", "status", "reporter", "history", "version"],
         "properties": {
             "tracking_id": {"type": "string"}, "status": {"type": "string"}, "version": {"type": "integer"},
+            "spam_flagged": {"type": "boolean", "description": "scored as likely spam when filed: waits for "
+                             "the central admin and is never published until verified"},
+            "spam_score": {"type": ["integer", "null"]},
             "reporter": {"$ref": REF.format(model="ReporterView")},
             "history": {"type": "array", "items": {"type": "object"}}, "deadlines": _DEADLINES,
             "allowed_actions": {

@@ -155,6 +155,7 @@ _BODY_FIELDS = (
     "access_code_hash", "title", "description", "requested_agency_id", "anonymous",
     "field_inspection", "archive_reason", "rating", "ombudsman_referred", "deadlines",
     "deadline_calendars", "stage_done", "paused_remaining", "created_by", "done_tasks",
+    "spam_score", "spam_flagged",
 )
 _BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at", "public_updated_at")
 
@@ -218,7 +219,9 @@ def from_model(m: ReportModel) -> Report:
         confidential=m.confidential,
         overdue=m.overdue,
         version=m.version or 0,
-        **{k: body.get(k) for k in _BODY_FIELDS if k not in ("deadlines", "stage_done", "done_tasks", "deadline_calendars")},
+        **{k: body.get(k) for k in _BODY_FIELDS
+           if k not in ("deadlines", "stage_done", "done_tasks", "deadline_calendars", "spam_flagged")},
+        spam_flagged=bool(body.get("spam_flagged")),
         deadlines=dict(body.get("deadlines") or {}),
         deadline_calendars=dict(body.get("deadline_calendars") or {}),
         stage_done=dict(body.get("stage_done") or {}),

@@ -123,6 +123,10 @@ class Report:
     next_action_at: dt.datetime | None = None
     # When the public timeline last moved (Open311's updated_datetime; its updated_after index).
     public_updated_at: dt.datetime | None = None
+    # The spam score at filing (domain/spam.py) and whether it crossed the threshold: a flagged
+    # report waits for the central admin, whatever agency it names, until verified or archived.
+    spam_score: int | None = None
+    spam_flagged: bool = False
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)

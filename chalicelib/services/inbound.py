@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -250,7 +250,7 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, fi
         files = default_files()
     try:
         if isinstance(command, File):
-            return _file(deps, markers, message, command, subject, now, files)
+            return _file(deps, markers, message, command, subject, now, files, hits)
         if isinstance(command, Reply):
             return _reply(deps, markers, message, command, now, files, signed)
         if isinstance(command, StatusQuery):
@@ -261,10 +261,12 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, fi
 
 
 def _file(deps: Deps, markers: Markers, message: Inbound, command: File, subject: str, now: dt.datetime,
-          files=None) -> Outcome:
+          files=None, hits: int = 0) -> Outcome:
     if command.regency_code is None:
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_no_region"))
     new = _new_report(message, command, now)
+    if new is not None:  # what the spam score weighs besides the words
+        new = replace(new, sender_messages=hits, attachments=len(message.attachments))
     if new is None:
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_too_short"))
     limits.count_submission(deps.limiter, f"{message.channel}:{subject}", now)

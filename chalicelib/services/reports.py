@@ -5,6 +5,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
+from ..config import settings
 from ..domain.access import require_scope
 from ..domain.calendar import WIB, start_of_day_wib, to_wib_date, utc_iso
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
@@ -13,6 +14,7 @@ from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
 from ..domain.query import ListQuery
 from ..domain.report import AgencyRef, Location, Report, Reporter
 from ..domain.roles import REPORTER, Principal, Role
+from ..domain.spam import score as spam_score
 from . import limits
 from .calendar import current_calculator
 
@@ -64,6 +66,10 @@ class NewReport:
     anonymous: bool = False
     confidential: bool = False
     received_at: dt.datetime | None = None  # manual entries: when it really arrived
+    # What the spam score weighs besides the words (inbound channels): the sender's messages in
+    # the last hour and the files that came with the report.
+    sender_messages: int = 0
+    attachments: int = 0
 
 
 def _check_references(deps: Deps, *, province: str | None = None, regency: str | None = None,
@@ -106,6 +112,9 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
                                agency_id=agency_id, category_id=new.category_id)
     calc = current_calculator(deps.settings)
     actor = principal or REPORTER
+    spam = None if principal is not None else spam_score(new.description, new.title, new.sender_messages,
+                                                          new.attachments)  # staff typed it: verified
+    flagged = spam is not None and spam.flagged(settings().spam_score_threshold)
     for _attempt in range(5):
         code = new_access_code()
         report = Report(
@@ -114,8 +123,9 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
             channel=new.channel, received_at=received_at, status=Status.SUBMITTED,
             occurred_on=new.occurred_on, category_id=new.category_id, requested_agency_id=new.agency_id,
             anonymous=new.anonymous, confidential=new.confidential, created_by=actor.actor,
+            spam_score=spam.points if spam else None, spam_flagged=flagged,
         )
-        report.start(actor, now, calc, agency)
+        report.start(actor, now, calc, None if flagged else agency)  # flagged: the central queue first
         try:
             deps.reports.add(report, owed(report, code) if owed else ())
             return report, code

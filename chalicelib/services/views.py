@@ -116,6 +116,7 @@ def staff_summary(report: Report, principal: Principal, directory, now: dt.datet
         "overdue": report.is_overdue(now),
         "anonymous": report.anonymous,
         "confidential": report.confidential,
+        "spam_flagged": report.spam_flagged,
         "reporter": reporter_identity(principal, report),
         "next_due": next_due(report, calendar, to_wib_date(now)) if calendar else None,
     }
@@ -132,6 +133,8 @@ def staff_view(report: Report, events: list[Event], principal: Principal, direct
         "anonymous": report.anonymous,
         "confidential": report.confidential,
         "published": report.published,
+        "spam_flagged": report.spam_flagged,
+        "spam_score": report.spam_score,
         "requested_agency_id": report.requested_agency_id,
         "field_inspection": report.field_inspection,
         "reporter": reporter_identity(principal, report),

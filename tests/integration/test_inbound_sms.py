@@ -237,3 +237,11 @@ def test_a_decision_without_its_rating_or_reason_gets_the_format_and_changes_not
     assert api.get(f"/staff/reports/{tid}", user="admin.pusat")[1]["status"] == "awaiting_reporter"
     last = answers_to(REPORTER)[-1]
     assert f"{tid} TERIMA" in last and "TOLAK" in last and len(last) <= 160
+
+
+def test_an_sms_advertisement_is_filed_flagged_in_the_central_queue_and_not_published(deliver, api):
+    text = "LAPOR MEDAN SLOT GACOR MAXWIN daftar sekarang https://bit.ly/gacor88 bonus new member WA 081234567890"
+    assert deliver(text, message_id="spam-1") == {"filed": 1}
+    (item,) = api.get("/staff/reports?channel=sms", user="admin.pusat")[1]["items"]
+    assert item["spam_flagged"] is True and item["status"] == "submitted"
+    assert api.get(f"/reports/{item['tracking_id']}")[0] == 404  # unpublished: not even its existence

@@ -517,7 +517,8 @@
     var tr_ = el("tr", { className: item.next_due && item.next_due.late_working_days > 0 ? "late" : "", role: "row" });
     var link = el("a", { href: "console#/reports/" + item.tracking_id, className: "mono", text: item.tracking_id });
     tr_.appendChild(el("td", {}, [link, el("br"), el("span", { className: "row-title", text: item.title })]));
-    tr_.appendChild(el("td", {}, [tmap("span", STATUS, item.status)]));
+    tr_.appendChild(el("td", {}, [tmap("span", STATUS, item.status)].concat(item.spam_flagged ?
+      [el("br"), tx("span", "Diduga spam", "Suspected spam", { className: "badge badge-overdue row-spam" })] : [])));
     var due = el("td");
     if (item.next_due) {
       due.appendChild(tmap("span", STAGE, item.next_due.stage));
@@ -579,6 +580,7 @@
     if (r.confidential) line.appendChild(tx("span", "Rahasia", "Confidential", { className: "badge badge-muted" }));
     if (r.anonymous) line.appendChild(tx("span", "Anonim", "Anonymous", { className: "badge badge-muted" }));
     if (r.ombudsman_referred) line.appendChild(tx("span", "Dirujuk ke Ombudsman", "Referred to Ombudsman", { className: "badge badge-overdue" }));
+    if (r.spam_flagged) line.appendChild(tx("span", "Diduga spam", "Suspected spam", { className: "badge badge-overdue", id: "r-spam" }));
     view.appendChild(line);
 
     var layout = el("div", { className: "report-layout" });
