@@ -11,7 +11,7 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test fuzz token sweep inbound rebuild-stats package deploy clean axe
+.PHONY: help .venv venv run test fuzz token sweep inbound reply-address rebuild-stats package deploy clean axe
 # The accessibility checker the browser tests inject (MPL-2.0), fetched from the npm registry into
 # a git-ignored folder; never packaged.
 AXE_VERSION := 4.10.3
@@ -25,7 +25,8 @@ help:
 	@echo "make fuzz [EXAMPLES=150]  schemathesis on every operation, more examples than make test"
 	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
 	@echo "make inbound CHANNEL=sms FROM=+62812... TEXT=\"LAPOR MEDAN ...\" [ID=...]  an inbound SMS into the local stack"
-	@echo "make inbound CHANNEL=email FILE=message.eml [ID=...]  an inbound e-mail (SES receipt: S3 + Lambda) into the local stack"
+	@echo "make inbound CHANNEL=email FILE=message.eml [TO=r+...@...] [ID=...]  an inbound e-mail (SES receipt: S3 + Lambda) into the local stack"
+	@echo "make reply-address TID=C0P7-RX82 FOR=penghubung.dishub.medan  the signed Reply-To of mail about TID to FOR (or FOR=reporter)"
 	@echo "make rebuild-stats [REPAIR=1]  compare statistics counters with the reports (REPAIR: add the differences)"
 	@echo "make package          build the deployable stack for \$$STAGE into build/\$$STAGE"
 	@echo "make deploy           package, upload and deploy (STAGE, ARTIFACT_BUCKET, PARAMS)"
@@ -84,7 +85,13 @@ inbound: $(STAMP)
 	elif [ -z "$(FROM)" ] || [ -z "$(TEXT)" ]; then echo 'usage: make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati"' >&2; exit 2; fi
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
 	$(PY) -m devtools.inbound --channel "$(or $(CHANNEL),sms)" $(if $(FILE),--file "$$FILE") \
-	  $(if $(FROM),--from "$$FROM") $(if $(TEXT),--text "$$TEXT") $(if $(ID),--id "$$ID")
+	  $(if $(FROM),--from "$$FROM") $(if $(TEXT),--text "$$TEXT") $(if $(ID),--id "$$ID") $(if $(TO),--to "$$TO")
+
+# The signed reply address the platform's mail about a report carries for one reader (moto keeps no Reply-To).
+reply-address: $(STAMP)
+	@if [ -z "$(TID)" ]; then echo 'usage: make reply-address TID=C0P7-RX82 FOR=penghubung.dishub.medan' >&2; exit 2; fi
+	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
+	$(PY) -m devtools.inbound --reply-address "$$TID" --for "$(or $(FOR),reporter)"
 
 rebuild-stats: $(STAMP)
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \

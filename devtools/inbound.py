@@ -5,6 +5,8 @@ prints the outcome and the answers the sender got (moto's sent SMS / e-mail).
 
     make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati di Jl. Gatot Subroto"
     make inbound CHANNEL=email FILE=tests/fixtures/mail/new-report.eml
+    make inbound CHANNEL=email FILE=tests/fixtures/mail/officer-reply.eml TO=r+...@lapor.example.go.id
+    make reply-address TID=C0P7-RX82 FOR=penghubung.dishub.medan   (FOR=reporter: the reporter's)
 """
 from __future__ import annotations
 
@@ -83,6 +85,20 @@ def sent_sms(moto_url: str, number: str) -> list[str]:
     return found
 
 
+def reply_address_for(tracking_id: str, reader: str) -> str | None:
+    """The signed Reply-To the platform's mail about that report to that reader carries (the
+    notifier's own function; moto's SES does not keep Reply-To, so this prints it)."""
+    from chalicelib.config import settings
+    from chalicelib.domain.ids import normalise_tracking_id
+    from chalicelib.domain.reply_address import reply_address
+
+    s = settings()
+    tid = normalise_tracking_id(tracking_id)
+    if not tid or not s.inbound_domain:
+        return None
+    return reply_address(s.reply_address_key, s.inbound_domain, tid, None if reader == "reporter" else reader)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.inbound", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -91,7 +107,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--text", help="sms: the message")
     parser.add_argument("--file", help="email: a raw MIME message (.eml)")
     parser.add_argument("--id", help="the provider's message id (default: a new one; repeat one to see a duplicate)")
+    parser.add_argument("--to", default=INBOX, help="email: the address SES received it for (a signed reply address)")
+    parser.add_argument("--reply-address", metavar="TID", help="print the signed reply address of mail about TID to --for")
+    parser.add_argument("--for", dest="reader", default="reporter", help="a staff username, or reporter")
     args = parser.parse_args(argv)
+    if args.reply_address:
+        address = reply_address_for(args.reply_address, args.reader)
+        if address is None:
+            print("No signed address: unknown number, INBOUND_ADDRESS unset or an unusable username.", file=sys.stderr)
+            return 2
+        print(address)
+        return 0
     if (args.channel == "sms" and not (args.sender and args.text)) or (args.channel == "email" and not args.file):
         parser.error("sms needs --from and --text; email needs --file")
     if not os.environ.get("AWS_ENDPOINT_URL"):
@@ -100,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     import app  # the deployed module: its handler is what Lambda calls
 
     if args.channel == "email":
-        return _email(app, args.file, args.id or uuid.uuid4().hex)
+        return _email(app, args.file, args.id or uuid.uuid4().hex, args.to)
 
     event = pinpoint_sns_event(args.sender, args.text, args.id or str(uuid.uuid4()), dt.datetime.now(dt.timezone.utc))
     outcome = app.inbound_sms(event, None)
@@ -110,14 +136,14 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _email(app, path: str, ses_message_id: str) -> int:
+def _email(app, path: str, ses_message_id: str, recipient: str = INBOX) -> int:
     from email import policy
     from email.parser import BytesParser
 
     with open(path, "rb") as f:
         raw = f.read()
     store_mail(raw, ses_message_id)
-    outcome = app.inbound_email(ses_receipt_event(ses_message_id, dt.datetime.now(dt.timezone.utc)), None)
+    outcome = app.inbound_email(ses_receipt_event(ses_message_id, dt.datetime.now(dt.timezone.utc), recipient), None)
     print(json.dumps({"outcome": outcome}))
     sender = BytesParser(policy=policy.default).parsebytes(raw, headersonly=True)["From"]
     address = sender.addresses[0].addr_spec if sender is not None and sender.addresses else ""

@@ -396,6 +396,8 @@ def local_stack(
         "TABLE_PREFIX": TABLE_PREFIX,
         "STAGE": STAGE,
         "SES_SENDER": SES_SENDER,
+        # The platform's mail answers to signed r+<token>@ addresses of this domain (make reply-address).
+        "INBOUND_ADDRESS": f"lapor@{SES_SENDER.rpartition('@')[2]}",
         "ATTACHMENTS_BUCKET": ATTACHMENTS_BUCKET,
         "POWERTOOLS_TRACE_DISABLED": "1",
         "PYTHONUNBUFFERED": "1",
