@@ -367,6 +367,8 @@ def _reply(deps: Deps, markers: Markers, message: Inbound, command: Reply, now: 
         if markers.seen(message.channel, message.message_id) is not None:
             return Outcome("duplicate")
         raise
+    if reply.accept and not refused:  # the completion notice, owed by this change, is the answer
+        return Outcome("replied", "reporter_completed", report.tracking_id)
     _answer(deps, message, now, template, report, refused=refused)
     return Outcome("replied", template, report.tracking_id)
 

@@ -208,7 +208,11 @@ def test_the_reporter_accepts_the_final_answer_by_sms_with_a_rating(deliver, api
     assert deliver(f"{tid.lower()} terima 4 Sudah menyala, terima kasih", message_id="msg-2") == {"replied": 1}
     _, report = api.get(f"/staff/reports/{tid}", user="admin.pusat")
     assert report["status"] == "completed" and report["rating"] == 4
-    assert any("jawaban diterima, laporan selesai" in a for a in answers_to(REPORTER)[-2:])
+    before = len(answers_to(REPORTER))
+    assert deliver(f"{tid} terima 4", message_id="msg-2") == {"duplicate": 1}
+    assert len(answers_to(REPORTER)) == before
+    assert "laporan selesai" in answers_to(REPORTER)[-1]  # one SMS: the completion notice is the answer
+    assert "laporan selesai" not in answers_to(REPORTER)[-2]
 
 
 @pytest.mark.parametrize("text", ["SETUJU 5", "ACCEPT 5/5"])
