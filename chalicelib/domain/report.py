@@ -123,6 +123,10 @@ class Report:
     next_action_at: dt.datetime | None = None
     # When the public timeline last moved (Open311's updated_datetime; its updated_after index).
     public_updated_at: dt.datetime | None = None
+    # Data protection: when it closed (retention counts from there) and when its reporter's
+    # identity was last erased (domain/reporter_data.py).
+    closed_at: dt.datetime | None = None
+    identity_erased_at: dt.datetime | None = None
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)
@@ -160,6 +164,8 @@ class Report:
             data={k: v for k, v in data.items() if v is not None},
         )
         self.new_events.append(event)
+        if (to in CLOSED) != (self.status in CLOSED) or (to in CLOSED and self.closed_at is None):
+            self.closed_at = now if to in CLOSED else None
         if event.on_public_timeline:
             self.public_updated_at = max(now, self.public_updated_at or now)
         self.status = to

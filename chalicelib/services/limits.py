@@ -42,3 +42,20 @@ def count_submission(limiter, client: str | None, now: dt.datetime) -> None:
     if limiter.hit("submit", client, HOUR, now) > SUBMISSIONS:
         raise TooManyAttempts("Terlalu banyak laporan dari perangkat ini; coba lagi nanti",
                               "Too many reports from this client; try again later")
+
+
+RECOVERIES = settings().access_code_recoveries_per_report
+CLIENT_RECOVERIES = settings().access_code_recoveries_per_client
+DAY = dt.timedelta(days=1)
+
+
+def count_recovery(limiter, tracking_id: str, client: str | None, now: dt.datetime) -> None:
+    """Lost-code recoveries per report a day (each revokes the code in use, so a stranger who
+    knows a tracking number could otherwise keep replacing it) and per client an hour. Counted
+    whether or not the report exists, so a 429 says nothing about it either."""
+    over = limiter.hit("recover", tracking_id, DAY, now) > RECOVERIES
+    if client:
+        over = limiter.hit("recover-client", client, HOUR, now) > CLIENT_RECOVERIES or over
+    if over:
+        raise TooManyAttempts("Terlalu banyak permintaan kode akses baru; coba lagi nanti",
+                              "Too many requests for a new access code; try again later")
