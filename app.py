@@ -57,6 +57,14 @@ def monthly_stats(event):
     return monthly_check_handler(event.to_dict(), event.context)
 
 
+# 02:00 WIB daily (19:00 UTC): reporters of reports closed long enough ago are erased (UU PDP retention).
+@app.schedule(Cron(0, 19, "*", "*", "?", "*"), name="retention")
+def retention(event):
+    from scheduled.retention import retention_handler
+
+    return retention_handler(event.to_dict(), event.context)
+
+
 # ---- inbound messages: a provider's delivery, answered through the outbox ------------------------------
 # The topic's name locally; the deployed stack points the subscription at its own topic (infra/).
 @app.on_sns_message(topic="lapor-inbound-sms", name="inbound_sms")
