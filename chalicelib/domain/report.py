@@ -164,7 +164,7 @@ class Report:
             data={k: v for k, v in data.items() if v is not None},
         )
         self.new_events.append(event)
-        if (to in CLOSED) != (self.status in CLOSED) or (to in CLOSED and self.closed_at is None):
+        if (to in CLOSED) != (self.status in CLOSED):  # closing, or (one day) reopening
             self.closed_at = now if to in CLOSED else None
         if event.on_public_timeline:
             self.public_updated_at = max(now, self.public_updated_at or now)
