@@ -14,6 +14,7 @@ rights = lazy_import("chalicelib.services.reporter_rights")
 schemas = lazy_import("chalicelib.schemas")
 
 bp = Blueprint(__name__)
+MAX_TRACKING_ID = 64  # the document's maxLength for {tid} (openapi.TID)
 
 
 def _files():
@@ -27,6 +28,11 @@ def _files():
 def recover_access_code(tid):
     """202 and the same body for any tracking number, after at least RECOVERY_ANSWER_SECONDS."""
     started = time.monotonic()
+    if len(tid) > MAX_TRACKING_ID:  # what the document refuses; no tracking number is that long
+        from chalicelib.domain.errors import InvalidInput
+
+        raise InvalidInput("Nomor laporan tidak valid", "Invalid tracking number",
+                           {"tid": f"maksimal {MAX_TRACKING_ID} karakter / at most {MAX_TRACKING_ID} characters"})
     request = bp.current_request
     rights.recover_access_code(wiring.deps(), tid, client_address(request), wiring.now())
     time.sleep(max(0.0, rights.RECOVERY_ANSWER_SECONDS - (time.monotonic() - started)))

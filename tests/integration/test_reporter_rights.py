@@ -272,3 +272,9 @@ def test_erasure_removes_the_identity_and_the_files_keeps_the_report_and_its_sta
                                     body=json.dumps({"email": "baru@example.com"}))
     assert corrected.status_code == 409  # consent withdrawn: no contact comes back through this door
     api.act(tid, DISHUB, "respond", message="Sedang dikerjakan.")  # officers go on: nobody is told
+
+
+def test_a_tracking_number_longer_than_the_document_allows_is_refused_before_anything(api):
+    status, body = recover(api, "0" * 65)
+    assert status == 400 and set(body["error"]["fields"]) == {"tid"}
+    assert recover(api, "0" * 64)[0] == 202
