@@ -559,8 +559,9 @@ OPERATIONS.update({
         description=_MY_DATA + "; 409 once the identity was erased (consent withdrawn)"),
     ("DELETE", "/reports/{tid}/my-data"): Op(
         "Withdraw consent: erase the reporter's identity and files now; the report stays, anonymous", "public",
-        headers=(ACCESS_CODE,), errors=(403, 404, 429),
-        description=_MY_DATA + ". The access code keeps working; repeating it erases nothing more."),
+        headers=(ACCESS_CODE,), errors=(403, 404, 409, 429),
+        description=_MY_DATA + "; 409 when staff changed the report at that instant (try again). The access code "
+                               "keeps working; repeating it erases nothing more."),
 })
 RESPONSE_SCHEMAS.update({
     "RecoveryAccepted": {"type": "object", "required": ["status", "message"],
