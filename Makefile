@@ -11,7 +11,7 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test fuzz token sweep inbound reply-address rebuild-stats package deploy clean axe
+.PHONY: help .venv venv run test fuzz token sweep retention inbound reply-address rebuild-stats package deploy clean axe
 # The accessibility checker the browser tests inject (MPL-2.0), fetched from the npm registry into
 # a git-ignored folder; never packaged.
 AXE_VERSION := 4.10.3
@@ -24,6 +24,7 @@ help:
 	@echo "make test             run the test suite"
 	@echo "make fuzz [EXAMPLES=150]  schemathesis on every operation, more examples than make test"
 	@echo "make sweep [AT=iso]   run the scheduled sweep once (against the local stack if running)"
+	@echo "make retention [AT=day|iso] [DRY_RUN=1]  erase reporters of reports closed long enough ago (DRY_RUN: list only)"
 	@echo "make inbound CHANNEL=sms FROM=+62812... TEXT=\"LAPOR MEDAN ...\" [ID=...]  an inbound SMS into the local stack"
 	@echo "make inbound CHANNEL=email FILE=message.eml [TO=r+...@...] [ID=...]  an inbound e-mail (SES receipt: S3 + Lambda) into the local stack"
 	@echo "make reply-address TID=C0P7-RX82 FOR=penghubung.dishub.medan  the signed Reply-To of mail about TID to FOR (or FOR=reporter)"
@@ -77,6 +78,11 @@ token: $(STAMP)
 sweep: $(STAMP)
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
 	$(PY) -m scheduled.sweep $(if $(AT),--at "$(AT)")
+
+# The daily retention job once, as of AT, against the running local stack; DRY_RUN=1 lists what is due.
+retention: $(STAMP)
+	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
+	$(PY) -m scheduled.retention $(if $(AT),--at "$(AT)") $(if $(DRY_RUN),--dry-run)
 
 # An inbound message as the provider delivers it, into its handler, against the running local stack.
 # FROM and TEXT are read from the environment (make exports command-line variables), so any text is safe.

@@ -10,6 +10,7 @@ from chalice import Chalice, Cron, Rate
 
 from chalicelib.http import in_our_error_shape, local_server_takes_every_method
 from chalicelib.routes import attachments, docs, officers, open311, policy, queue, reference, reports, statistics, web
+from chalicelib.routes import reporter_data
 
 app = Chalice(app_name="lapor")
 logger = Logger(service="lapor")
@@ -29,6 +30,7 @@ def correlation(event, get_response):
 
 for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web):
     app.register_blueprint(module.bp)
+app.register_blueprint(reporter_data.bp)  # the reporter's own data (UU PDP): lost code, access, correction, erasure
 
 
 # ---- the clock: thin calls that pass the Lambda context on (time budget, request id) ---------------
@@ -53,6 +55,14 @@ def monthly_stats(event):
     from scheduled.rebuild_stats import monthly_check_handler
 
     return monthly_check_handler(event.to_dict(), event.context)
+
+
+# 02:00 WIB daily (19:00 UTC): reporters of reports closed long enough ago are erased (UU PDP retention).
+@app.schedule(Cron(0, 19, "*", "*", "?", "*"), name="retention")
+def retention(event):
+    from scheduled.retention import retention_handler
+
+    return retention_handler(event.to_dict(), event.context)
 
 
 # ---- inbound messages: a provider's delivery, answered through the outbox ------------------------------

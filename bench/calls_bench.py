@@ -128,6 +128,32 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("agency list", given("assigned"), lambda: ok(api.get("/staff/reports", user=MEDAN))),
         ("unit list", given("assigned"), lambda: ok(api.get("/staff/reports", user=DISHUB))),
         ("central list", given("assigned"), lambda: ok(api.get("/staff/reports", user=CENTRAL))),
+        *reporter_data_scenarios(api, given, scene, ok),
+    ]
+
+
+def reporter_data_scenarios(api, given, scene, ok) -> list:
+    """The reporter's own data (issue 15): a lost code (for a real report and an unknown one: the
+    same limits and read, then only the real one writes and sends), access, correction, erasure."""
+    import json
+
+    def mine(method, suffix="", body=None):
+        def call():
+            headers = {"X-Access-Code": scene["access_code"], "Content-Type": "application/json"}
+            response = getattr(api.client.http, method)(f"/reports/{scene['tracking_id']}/my-data{suffix}",
+                                                        headers=headers, body=json.dumps(body) if body else None)
+            assert response.status_code == 200, response.body
+        return call
+
+    def recover(tid):
+        return lambda: ok(api.post(f"/reports/{tid() if callable(tid) else tid}/access-code/recover", None, raw=""), 202)
+
+    return [
+        ("recover access code", given("in_progress"), recover(lambda: scene["tracking_id"])),
+        ("recover access code (unknown id)", given("in_progress"), recover("ZZZZ-ZZZZ")),
+        ("my data", given("in_progress"), mine("get")),
+        ("correct contact", given("in_progress"), mine("put", "/contact", {"phone": "0812-6000-4444"})),
+        ("erase my data", given("in_progress"), mine("delete")),
     ]
 
 

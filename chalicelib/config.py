@@ -38,6 +38,11 @@ class Settings:
     access_code_attempts_per_client: int = 10
     access_code_key_text: str = field(default="", repr=False)
     spam_score_threshold: int = 5  # a new report scoring this much (domain/spam.py) waits flagged
+    # Data protection (UU PDP): lost-code recovery limits and how long a reporter's identity is kept.
+    access_code_recoveries_per_report: int = 3   # a day: each one revokes the code in use
+    access_code_recoveries_per_client: int = 10  # an hour, any report
+    retention_months_after_closing: int = 24
+    spam_retention_days: int = 90
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -98,4 +103,8 @@ def settings() -> Settings:
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
         spam_score_threshold=int(env.get("SPAM_SCORE_THRESHOLD", "5")),
+        access_code_recoveries_per_report=int(env.get("ACCESS_CODE_RECOVERIES_PER_REPORT_PER_DAY", "3")),
+        access_code_recoveries_per_client=int(env.get("ACCESS_CODE_RECOVERIES_PER_CLIENT_PER_HOUR", "10")),
+        retention_months_after_closing=int(env.get("RETENTION_MONTHS_AFTER_CLOSING", "24")),
+        spam_retention_days=int(env.get("SPAM_RETENTION_DAYS", "90")),
     )

@@ -541,6 +541,51 @@ LINKS: dict[tuple[str, str], dict[str, tuple[str, dict[str, str]]]] = {
     ("POST", "/staff/reports/{tid}/actions"): {k: v for k, v in _REPORT_LINKS.items() if k.startswith("Staff")},
 }
 
+# ---- the reporter's own data (UU PDP): a lost access code; access, correction, erasure with the code --
+BODY_MODELS["ContactIn"] = lambda: _schemas().ContactIn
+BODY_EXAMPLES["ContactIn"] = {"both": {"email": "budi@example.com", "phone": "0812-6000-1234"},
+                              "phone_only": {"phone": "+6281260001234"}}
+_MY_DATA = "with `X-Access-Code`; no code → 403, a wrong one → the same 404 as an unknown id (counted: 429)"
+OPERATIONS.update({
+    ("POST", "/reports/{tid}/access-code/recover"): Op(
+        "Lost access code: a new one to the contact on file, the old one revoked", "public", ok=202,
+        ok_schema="RecoveryAccepted", errors=(400, 429),
+        description="The same 202 and body, in about the same time, whether or not the report exists or has a "
+                    "contact (a report without one gets nothing sent). Limited per report a day and per client "
+                    "an hour (429, counted for any tracking number)."),
+    ("GET", "/reports/{tid}/my-data"): Op(
+        "Everything stored about the reporter for this report", "public", headers=(ACCESS_CODE,),
+        ok_schema="MyData", errors=(403, 404, 429), description=_MY_DATA),
+    ("PUT", "/reports/{tid}/my-data/contact"): Op(
+        "Correct the reporter's e-mail and phone (the whole contact; one at least)", "public", body="ContactIn",
+        headers=(ACCESS_CODE,), errors=(400, 403, 404, 409, 429),
+        description=_MY_DATA + "; 409 once the identity was erased (consent withdrawn)"),
+    ("DELETE", "/reports/{tid}/my-data"): Op(
+        "Withdraw consent: erase the reporter's identity and files now; the report stays, anonymous", "public",
+        headers=(ACCESS_CODE,), errors=(403, 404, 409, 429),
+        description=_MY_DATA + "; 409 when staff changed the report at that instant (try again). The access code "
+                               "keeps working; repeating it erases nothing more."),
+})
+RESPONSE_SCHEMAS.update({
+    "RecoveryAccepted": {"type": "object", "required": ["status", "message"],
+                         "properties": {"status": {"type": "string", "enum": ["accepted"]},
+                                        "message": {"type": "string"}}},
+    "MyData": {"type": "object",
+               "required": ["tracking_id", "identity", "contact", "channel", "received_at", "messages", "attachments"],
+               "properties": {"tracking_id": {"type": "string"}, "identity": {"type": "object"},
+                              "contact": {"type": "object", "properties": {"email": {"type": ["string", "null"]},
+                                                                           "phone": {"type": ["string", "null"]}}},
+                              "consent_version": {"type": ["string", "null"]}, "channel": {"type": "string"},
+                              "received_at": {"type": "string", "format": "date-time"},
+                              "messages": {"type": "array", "items": {"type": "object"}},
+                              "answers_seen": {"type": "array", "items": {"type": "object"}},
+                              "attachments": {"type": "array", "items": {"type": "object"}}}},
+})
+# Reading and correcting are safe for the fuzzer's stateful phase to follow; recovery (revokes the
+# code) and erasure are left out of the links (tests/e2e/fuzz_hooks.py keeps them off its reports).
+_REPORT_LINKS.update({"ItsDataForItsReporter": ("get_my_data", _AS_REPORTER),
+                      "CorrectItsContact": ("put_correct_contact", _AS_REPORTER)})
+
 def _path_id(max_length: int = 64, **more) -> dict[str, Any]:
     """http._path_params' rule, as stated: no control character, at most `max_length` (≤ MAX_PATH_PARAM)."""
     return {"type": "string", "maxLength": min(max_length, MAX_PATH_PARAM), "pattern": NO_CONTROL, **more}

@@ -404,3 +404,17 @@ def parse(model, data, envelope: bool = False):
 
 _ACTION_TAGS = {"dispatch", "postpone", "archive", "assign", "reroute", "respond", "final_answer",
                 "set_field_inspection", "correct"}
+
+
+class ContactIn(_Body):
+    """PUT /reports/{tid}/my-data/contact: the reporter's whole contact, checked as at intake
+    (ReporterIn): an omitted one is removed, one way to reach them at least stays."""
+
+    model_config = ConfigDict(json_schema_extra=ReporterIn.model_config["json_schema_extra"])
+
+    email: Email = None
+    phone: Phone = None
+
+    _email = field_validator("email")(lambda cls, v: normalise_email(v))
+    _phone = field_validator("phone")(lambda cls, v: normalise_phone(v))
+    _contact = model_validator(mode="after")(ReporterIn._contact)

@@ -333,6 +333,56 @@
     });
   }
 
+  // ---- a lost access code ----------------------------------------------------------------------------
+  // The server answers the same for any number (it never says whether a report or a contact
+  // exists), so the page shows that one answer; the new code arrives by e-mail or SMS.
+  var recoverErrors = new L.FieldErrors($("recover-form"));
+  var recoverMessage = null;
+
+  function showRecover(kind, message) {
+    recoverMessage = message ? { kind: kind, message: message } : null;
+    ["done", "error"].forEach(function (k) {
+      var box = $("recover-" + k);
+      box.hidden = !(message && k === kind);
+      box.textContent = message && k === kind ? message() : "";
+    });
+  }
+
+  function recover(event) {
+    event.preventDefault();
+    recoverErrors.clear();
+    showRecover(null, null);
+    var tid = normaliseTid($("recover-tid").value);
+    if (!tid) {
+      recoverErrors.add("recover_tracking_id", function () { return I.t("err.tid"); });
+      recoverErrors.render();
+      $("recover-tid").focus();
+      return;
+    }
+    $("recover-tid").value = tid;
+    $("recover-submit").disabled = true;
+    var path = "reports/" + encodeURIComponent(tid) + "/access-code/recover";
+    L.api(path, { method: "POST" }).then(function (result) {
+      $("recover-submit").disabled = false;
+      if (result.ok) {
+        showRecover("done", function () { return I.t("recover.sent"); });
+        try { window.sessionStorage.removeItem("lapor.code." + tid); } catch (e) { /* private mode */ }
+        $("tid").value = tid;
+        $("code").value = "";
+      } else {
+        showRecover("error", function () { return L.messageOf(result); });
+      }
+    }, function () {
+      $("recover-submit").disabled = false;
+      showRecover("error", function () { return I.t("err.network_short"); });
+    });
+  }
+
+  $("recover").addEventListener("toggle", function () {
+    if ($("recover").open && !$("recover-tid").value) $("recover-tid").value = $("tid").value;
+  });
+  $("recover-form").addEventListener("submit", recover);
+
   // ---- wiring -------------------------------------------------------------------------------------
   $("lookup-form").addEventListener("submit", lookup);
   $("reply-form").addEventListener("submit", sendReply);
@@ -344,6 +394,7 @@
   I.onChange(function () {
     render();
     if (lookupMessage) showLookupMessage(lookupMessage);
+    if (recoverMessage) showRecover(recoverMessage.kind, recoverMessage.message);
   });
 
   var params = new URLSearchParams(window.location.search);

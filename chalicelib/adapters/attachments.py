@@ -108,6 +108,10 @@ class DynamoAttachments:
     def delete(self, tracking_id: str, attachment_id: str) -> None:
         AttachmentModel(tracking_id, attachment_id).delete(condition=AttachmentModel.state == PENDING)
 
+    def forget(self, tracking_id: str, attachment_id: str) -> None:
+        """Erasure (kept or pending alike); the report's counter stays: it holds no identity."""
+        AttachmentModel(tracking_id, attachment_id).delete()
+
 
 def _s3_endpoint() -> str | None:
     """The regional endpoint in AWS (the global one redirects uploads for newer regions such as

@@ -78,6 +78,10 @@ class ReportModel(Model):
     # The handling agency's province, only on a report located in another one: a province's queue
     # reads those from their own index instead of filtering out the ones located at home.
     agency_province_elsewhere = UnicodeAttribute(null=True)
+    # Retention's sparse index: only closed reports whose reporter is still to be erased carry
+    # these (the day it is due + id), set at closing, removed once erased (domain/reporter_data.py).
+    erase_bucket = UnicodeAttribute(null=True)
+    erase_due_key = UnicodeAttribute(null=True)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
@@ -96,6 +100,7 @@ class ReportModel(Model):
     by_unit_open_due = index("by_unit_open_due", "unit_id", "open_due_key")
     by_province_open_due = index("by_province_open_due", "province_code", "open_due_key")
     by_agency_province_open_due = index("by_agency_province_open_due", "agency_province_elsewhere", "open_due_key")
+    by_erase_due = index("by_erase_due", "erase_bucket", "erase_due_key")
 
 
 class EventModel(Model):
@@ -157,12 +162,14 @@ _BODY_FIELDS = (
     "deadline_calendars", "stage_done", "paused_remaining", "created_by", "done_tasks",
     "spam_score", "spam_flagged",
 )
-_BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at", "public_updated_at")
+_BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at", "public_updated_at",
+               "closed_at", "identity_erased_at")
 
 
 DUE_BUCKET = "due"  # one partition of the sparse index: only reports with a pending task are in it
 PUBLIC_BUCKET = "public"  # likewise for public reports by the time their public timeline last moved
 OPEN_BUCKET = "open"  # likewise for reports with an open officer stage, by its nearest deadline
+ERASE_BUCKET = "erase"  # likewise for closed reports whose reporter retention has still to erase
 
 
 def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
@@ -191,6 +198,9 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.open_due_key = f"{nearest}#{report.tracking_id}" if nearest else None
     elsewhere = report.agency_province_code != report.location.province_code
     m.agency_province_elsewhere = report.agency_province_code if elsewhere else None
+    erase_on = _erase_due_on(report)
+    m.erase_bucket = ERASE_BUCKET if erase_on else None
+    m.erase_due_key = f"{erase_on.isoformat()}#{report.tracking_id}" if erase_on else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
     body.update({k: iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
@@ -198,6 +208,15 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     body["reporter"] = {k: v for k, v in vars(report.reporter).items()}
     m.body = json.loads(json.dumps(body))  # plain JSON types only (floats stay floats)
     return m
+
+
+def _erase_due_on(report: Report) -> dt.date | None:
+    """With the retention periods in force when the report is written (closing fixes the day)."""
+    from ..config import settings
+    from ..domain.reporter_data import erase_due_on
+
+    s = settings()
+    return erase_due_on(report, s.retention_months_after_closing, s.spam_retention_days)
 
 
 def from_model(m: ReportModel) -> Report:
@@ -310,10 +329,11 @@ class DynamoReports:
         channel's answer carrying the access code) in the same change."""
         self._write(report, None, messages)
 
-    def save(self, report: Report) -> None:
+    def save(self, report: Report, messages: Iterable[Message] = ()) -> None:
+        """`messages`: what this change owes beyond the hooks' (a new access code), in its outbox row."""
         if report.tracking_id not in self._loaded:
             raise RuntimeError("save() of a report that was not loaded by this repository")
-        self._write(report, self._loaded[report.tracking_id][1])
+        self._write(report, self._loaded[report.tracking_id][1], messages)
 
     def _write(self, report: Report, before: Report | None, messages: Iterable[Message] = ()) -> None:
         now = self.clock()
@@ -380,6 +400,13 @@ class DynamoReports:
 
     def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
         return _run_list(query, limit, cursor)
+
+    def erase_due_by(self, day: dt.date) -> Iterator[Report]:
+        """Retention's read: closed reports whose reporter is due to be erased on or before `day`,
+        oldest first, from a sparse index that holds nothing else."""
+        for m in ReportModel.by_erase_due.query(ERASE_BUCKET, ReportModel.erase_due_key < f"{day.isoformat()}$",
+                                                page_size=100):
+            yield from_model(m)
 
     def open_work(self, query: "ListQuery", due: tuple[str | None, str | None], limit: int) -> tuple[list[Report], str | None]:
         """Open reports of a scope, nearest open deadline first, with keys strictly inside `due`

@@ -127,6 +127,10 @@ class Report:
     # report waits for the central admin, whatever agency it names, until verified or archived.
     spam_score: int | None = None
     spam_flagged: bool = False
+    # Data protection: when it closed (retention counts from there) and when its reporter's
+    # identity was last erased (domain/reporter_data.py).
+    closed_at: dt.datetime | None = None
+    identity_erased_at: dt.datetime | None = None
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)
@@ -164,6 +168,8 @@ class Report:
             data={k: v for k, v in data.items() if v is not None},
         )
         self.new_events.append(event)
+        if (to in CLOSED) != (self.status in CLOSED):  # closing, or (one day) reopening
+            self.closed_at = now if to in CLOSED else None
         if event.on_public_timeline:
             self.public_updated_at = max(now, self.public_updated_at or now)
         self.status = to

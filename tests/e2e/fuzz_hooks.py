@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import zlib
 
 import schemathesis
@@ -78,3 +79,23 @@ class DemoRoles:
         if "stateful" in str(getattr(getattr(case.meta, "phase", None), "name", "")).lower() and STATEFUL_ROLE in data:
             names = [STATEFUL_ROLE]
         case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data[names[fingerprint % len(names)]]}"}
+
+
+# The reporter's erasure and lost-code recovery (issue 15) change what the fuzz's own linked calls
+# rely on: an erased report's /my-data still answers 200 (the report stays), which the
+# use-after-free check reads as a bug, and a recovered code revokes the one the links carry. Both
+# are sent for a tracking number nobody filed (erasure 404, recovery its same 202 or 429), so the
+# fuzz never erases or re-keys a report it follows; tests/integration/test_reporter_rights.py
+# covers their success.
+NEVER_ON_FUZZ_REPORTS = {("DELETE", "/reports/{tid}/my-data"), ("POST", "/reports/{tid}/access-code/recover")}
+NOBODYS_REPORT = "ZZZZ-ZZZZ"
+
+
+@schemathesis.hook
+def before_call(ctx, case, **kwargs):
+    """Only a tracking number the document allows is swapped: a negative case's bad one stays bad."""
+    if (case.operation.method.upper(), case.operation.path) not in NEVER_ON_FUZZ_REPORTS or not case.path_parameters:
+        return
+    tid = case.path_parameters.get("tid")
+    if isinstance(tid, str) and len(tid) <= 64 and not re.search(r"[\x00-\x1f\x7f-\x9f]", tid):
+        case.path_parameters = {**case.path_parameters, "tid": NOBODYS_REPORT}

@@ -56,6 +56,14 @@ BUDGET_AND_MINIMUM = {
     "agency list":                 (calls(Q=1), calls(Q=1)),
     "unit list":                   (calls(Q=1), calls(Q=1)),
     "central list":                (calls(Q=8), calls(Q=8)),
+    # the reporter's own data (issue 15): a recovery costs its two limit counters and the read
+    # whether or not the report exists; a real one then writes the code's hash with its outbox
+    # row, applies it and sends (claim + mark) by e-mail and SMS
+    "recover access code":         (calls(G=1, T=2, U=6), calls(G=1, T=2, U=6)),
+    "recover access code (unknown id)": (calls(G=1, U=2), calls(G=1, U=2)),
+    "my data":                     (calls(G=1, Q=2), calls(G=1, Q=2)),
+    "correct contact":             (calls(G=1, T=1), calls(G=1, T=1)),
+    "erase my data":               (calls(G=1, Q=1, T=1), calls(G=1, Q=1, T=1)),
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

@@ -29,7 +29,8 @@ STACK = "lapor-dev"
 PARAMETERS = {"SesDomain": "lapor.example.go.id", "PublicOrigin": "https://lapor.example.go.id",
               "AlarmEmail": "ops@lapor.example.go.id", "AccessCodeKey": "k" * 64}
 # Handlers every build must carry, with the schedule EventBridge must give them.
-SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI *)"}
+SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI *)",
+             "Retention": "cron(0 19 * * ? *)"}  # retention: 02:00 WIB daily
 # What moto's CloudFormation skips (with a warning): each type is asserted from the template below.
 CHECKED_IN_THE_TEMPLATE = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
                            "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription",
@@ -155,7 +156,7 @@ def test_the_stack_creates_every_table_with_its_keys_indexes_protection_and_encr
     assert {i["IndexName"] for i in reports["GlobalSecondaryIndexes"]} == {
         "by_status", "by_agency", "by_unit", "by_province", "by_agency_province", "by_regency", "by_next_action",
         "by_public_update", "by_open_due", "by_agency_open_due", "by_unit_open_due", "by_province_open_due",
-        "by_agency_province_open_due"}
+        "by_agency_province_open_due", "by_erase_due"}
 
 
 def test_the_stack_creates_the_topics_and_the_encrypted_attachments_bucket(stack):
@@ -298,7 +299,7 @@ def test_alarms_watch_errors_throttles_the_sweep_and_the_outbox_backlog(sam):
 
 
 @pytest.mark.parametrize("function,event", [("Sweep", "SweepEvent"), ("MorningDigest", "MorningDigestEvent"),
-                                            ("MonthlyStats", "MonthlyStatsEvent")])
+                                            ("MonthlyStats", "MonthlyStatsEvent"), ("Retention", "RetentionEvent")])
 def test_a_scheduled_run_never_starts_over_the_previous_one(sam, function, event):
     """One at a time (reserved concurrency 1); a run throttled because the previous one still goes
     is neither retried by EventBridge nor by Lambda's async queue, but dropped within a minute."""
@@ -313,7 +314,7 @@ def test_a_scheduled_run_never_starts_over_the_previous_one(sam, function, event
 def test_the_sweep_and_the_digest_have_time_for_their_budget(sam):
     from chalicelib.services.sweep import STOP_WITH_SECONDS_LEFT
 
-    for function in ("Sweep", "MorningDigest"):
+    for function in ("Sweep", "MorningDigest", "Retention"):
         assert sam["Resources"][function]["Properties"]["Timeout"] >= 10 * STOP_WITH_SECONDS_LEFT
 
 
@@ -442,3 +443,13 @@ def test_the_inbound_email_role_reads_received_mail_and_writes_only_what_a_messa
     assert files.endswith("/reports/*") and "attachments" in files
     assert _allowed(statements, "sns:Publish") == []
     assert _allowed(statements, "ses:SendEmail")  # answers go back by e-mail, as the sender address only
+
+
+def test_retention_erases_attachment_objects_and_records_but_never_scans_or_writes_files(stack):
+    """The retention job's role: the reports and their index, the attachments' records and
+    objects to delete; it reads or writes no file's bytes and scans nothing."""
+    role = _policy(stack, "RetentionRole")
+    assert _allowed(role, "s3:DeleteObject") == [f"arn:aws:s3:::{stack['AttachmentsBucket']}/*"]
+    assert _allowed(role, "s3:GetObject") == [] and _allowed(role, "s3:PutObject") == []
+    assert _allowed(role, "dynamodb:Scan") == []
+    assert _allowed(role, "dynamodb:DeleteItem")

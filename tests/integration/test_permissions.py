@@ -361,3 +361,37 @@ def test_every_staff_route_refuses_a_bad_token_with_401(api, bad_tokens, kind):
 
 def test_a_good_token_of_the_same_user_is_accepted(api):
     assert api.get("/staff/me", user=M)[0] == 200
+
+
+# ---- the reporter's own data (issue 15): the access code is the only key, a staff token none ---------------
+#   route                                   no code  wrong code  right code  any staff token, no code
+REPORTER_DATA_MATRIX = [
+    ("GET", "/reports/{tid}/my-data",          "403", "404", "200", "403"),
+    ("PUT", "/reports/{tid}/my-data/contact",  "403", "404", "200", "403"),
+    ("DELETE", "/reports/{tid}/my-data",       "403", "404", "200", "403"),
+    ("POST", "/reports/{tid}/access-code/recover", "202", "202", "202", "202"),
+]
+
+
+@pytest.mark.parametrize("method,route,no_code,wrong,right,staff", REPORTER_DATA_MATRIX,
+                         ids=[f"{m} {r}" for m, r, *_ in REPORTER_DATA_MATRIX])
+def test_the_reporters_own_data_opens_with_its_code_only(api, method, route, no_code, wrong, right, staff, monkeypatch):
+    from chalicelib.services import limits, reporter_rights
+
+    monkeypatch.setattr(reporter_rights, "RECOVERY_ANSWER_SECONDS", 0.0)
+    monkeypatch.setattr(limits, "RECOVERIES", 100)  # ten asks of one report in a row: the matrix, not the limit
+    assert _served(method, route)
+    tid, code = walked("medan", "assigned")
+    body = json.dumps({"phone": "0812-6000-7777"}).encode()
+
+    def call(headers):
+        response = getattr(api.client.http, method.lower())(route.replace("{tid}", tid), body=body,
+                                                            headers={"Content-Type": "application/json", **headers})
+        return str(response.status_code)
+
+    got = {"no code": call({}), "wrong code": call({"X-Access-Code": "0000000000"})}
+    got.update({f"staff {role}": call({"Authorization": api.platform.headers(role)["Authorization"]}) for role in ROLES})
+    got["right code"] = call({"X-Access-Code": code})  # last: erasure and recovery change the report
+    expected = {"no code": no_code, "wrong code": wrong, "right code": right,
+                **{f"staff {role}": staff for role in ROLES}}
+    assert got == expected

@@ -281,3 +281,35 @@ def test_the_inbound_email_paths_log_nothing_of_the_senders_address_or_words(api
     lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
     assert sum('"inbound email"' in line for line in lines) == 5 and any('"notification sent"' in line for line in lines)
     assert [line for line in lines if leaks(line) or words in line or "lain@example.net" in line] == []
+
+
+def test_the_reporters_own_data_routes_log_nothing_of_the_identity(api, capfd, monkeypatch):
+    """Recovering a code (sent by e-mail and SMS), reading, correcting and erasing one's data
+    (issue 15): every log line is scanned; only the answers to the reporter carry the identity."""
+    from chalicelib.services import reporter_rights
+
+    monkeypatch.setattr(reporter_rights, "RECOVERY_ANSWER_SECONDS", 0.0)
+    http = api.client.http
+    with captured_logs() as logs:
+        created = api.post("/reports", report_body(reporter={"name": NAME, "email": EMAIL, "phone": PHONE}))[1]
+        tid = created["tracking_id"]
+        assert http.post(f"/reports/{tid}/access-code/recover").status_code == 202
+        from moto.core import DEFAULT_ACCOUNT_ID
+        from moto.sns.models import sns_backends
+
+        (sms,) = [t for p, t, *_ in sns_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].sms_messages.values()
+                  if "kode akses baru" in t]
+        code = {"X-Access-Code": re.search(r"baru ([0-9A-Z]{10})", sms).group(1), "Content-Type": "application/json"}
+        mine = http.get(f"/reports/{tid}/my-data", headers=code)
+        assert mine.status_code == 200 and set(leaks(_text(mine))) >= {NAME, EMAIL, "+6281377774321"}
+        assert http.put(f"/reports/{tid}/my-data/contact", headers=code,
+                        body=json.dumps({"email": EMAIL.upper(), "phone": PHONE})).status_code == 200
+        erased = http.delete(f"/reports/{tid}/my-data", headers=code)
+        assert erased.status_code == 200 and leaks(_text(erased)) == []
+        assert leaks(_text(http.get(f"/reports/{tid}/my-data", headers=code))) == []
+        _, staff = api.get(f"/staff/reports/{tid}", user=CENTRAL)
+        assert leaks(json.dumps(staff)) == []  # nor its history: events name the fields, not the values
+    out, err = capfd.readouterr()
+    lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
+    assert any('"access code reissued"' in line for line in lines) and any('"notification sent"' in line for line in lines)
+    assert [line for line in lines if leaks(line)] == []
