@@ -37,6 +37,13 @@ class Settings:
     access_code_attempts_per_report: int = 10
     access_code_attempts_per_client: int = 10
     access_code_key_text: str = field(default="", repr=False)
+    # WhatsApp Business Cloud API: the secret (Secrets Manager, JSON: app_secret, verify_token,
+    # access_token) is named here and read on first use; "" or no phone number id: not configured.
+    whatsapp_secret_name: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    whatsapp_dialogue_minutes: int = 30  # a guided dialogue left this long starts over
+    whatsapp_template_language: str = "id"  # the language status-change templates are sent in (id | en)
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -83,4 +90,9 @@ def settings() -> Settings:
         access_code_attempts_per_report=int(env.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10")),
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
+        whatsapp_secret_name=env.get("WHATSAPP_SECRET_NAME", ""),
+        whatsapp_phone_number_id=env.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        whatsapp_api_base=env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0").rstrip("/"),
+        whatsapp_dialogue_minutes=int(env.get("WHATSAPP_DIALOGUE_MINUTES", "30")),
+        whatsapp_template_language=env.get("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
     )

@@ -1,4 +1,4 @@
-"""Inbound messages (SMS and e-mail; WhatsApp later): one intake use case for every door.
+"""Inbound messages (SMS, e-mail and WhatsApp): one intake use case for every door.
 
 A provider's parser (adapters/) turns its payload into an `Inbound`; `receive` reads the text's
 command and files a report, adds the reporter's reply, or answers a status query — through the
@@ -74,6 +74,7 @@ class File:
     text: str
     regency_code: str | None  # None: no region word, or one naming several places
     title: str = ""  # e-mail: the subject (after its region); SMS: the text's first words
+    kind: str = "complaint"  # a command files a complaint; WhatsApp's dialogue asks
 
 
 @dataclass(frozen=True)
@@ -211,7 +212,16 @@ def _answer_key(message: Inbound) -> str:
     return f"inbound#{message.channel}#{message.message_id}|answer"
 
 
-def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime) -> Outcome:
+class Conversation(Protocol):
+    """A channel's own way with what is not a command (WhatsApp's guided dialogue): the Outcome
+    when it takes the message, None to leave it to the commands."""
+
+    def take(self, deps: Deps, markers: Markers, message: Inbound, command, subject: str,
+             now: dt.datetime) -> Outcome | None: ...
+
+
+def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime,
+            conversation: Conversation | None = None) -> Outcome:
     """Exactly one effect per inbound message, and an answer for every message it acts on."""
     if markers.seen(message.channel, message.message_id) is not None:
         _deliver_again(deps, message, now)
@@ -226,6 +236,10 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime) ->
     command = (parse_mail(message.subject, message.text, known) if message.channel == "email"
                else parse_command(message.text, known))
     try:
+        if conversation is not None:
+            taken = conversation.take(deps, markers, message, command, subject, now)
+            if taken is not None:
+                return taken
         if isinstance(command, File):
             return _file(deps, markers, message, command, subject, now)
         if isinstance(command, Reply):
@@ -263,7 +277,7 @@ def _new_report(message: Inbound, command: File, now: dt.datetime) -> NewReport 
 
     text = command.text.strip()[:DESCRIPTION_MAX]
     title = command.title.strip() if len(command.title.strip()) >= 5 else _shortened(text, TITLE_LENGTH)
-    body = {"kind": "complaint", "title": _shortened(title, TITLE_MAX - 3), "description": text,
+    body = {"kind": command.kind, "title": _shortened(title, TITLE_MAX - 3), "description": text,
             "channel": message.channel, "received_at": min(message.received_at, now).isoformat(),
             "location": {"province_code": command.regency_code.split(".")[0], "regency_code": command.regency_code},
             "reporter": {"name": message.name or REPORTER_NAMES.get(message.channel, SMS_REPORTER_NAME),
@@ -385,5 +399,8 @@ def _deliver_again(deps: Deps, message: Inbound, now: dt.datetime) -> None:
     deps.outbox.deliver([Message(_answer_key(message), message.channel, "", "").id], now)
 
 
-__all__ = ["Inbound", "Outcome", "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery",
+# What a Conversation files and answers with: the commands' own steps.
+file_report, finish = _file, _finish
+
+__all__ = ["Inbound", "Outcome", "receive", "Conversation", "file_report", "finish", "parse_command", "region_words", "File", "Reply", "StatusQuery",
            "NotUnderstood", "number_key", "parse_mail", "contact_field"]
