@@ -333,3 +333,92 @@ def test_no_dialogue_row_names_the_number(say, whatsapp):
     assert len(rows) == 1
     assert REPORTER.lstrip("+") not in json.dumps(rows[0].attribute_values, default=str)
     assert rows[0].expires_at > dt.datetime(2024, 12, 20, tzinfo=dt.timezone.utc)
+
+
+# ---- outbound: the reporter is told on the channel they used --------------------------------------
+def sms_to(number: str) -> list[str]:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.sns.models import sns_backends
+
+    return [text for phone, text in sns_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].sms_messages.values()
+            if phone == number]
+
+
+def filed_by_whatsapp(say, whatsapp) -> str:
+    assert say("LAPOR MEDAN Lampu jalan mati di Jl. Sisingamangaraja sejak dua minggu") == {"filed": 1}
+    return tracking_and_code(answers(whatsapp)[-1])[0]
+
+
+def test_a_status_change_reaches_a_whatsapp_reporter_as_one_template_message(say, api, whatsapp):
+    tid = filed_by_whatsapp(say, whatsapp)
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    template = whatsapp.sent[-1]
+    assert template["type"] == "template" and template["to"] == REPORTER.lstrip("+")
+    assert template["template"]["name"] == "lapor_dispatched" and template["template"]["language"] == {"code": "id"}
+    params = [p["text"] for p in template["template"]["components"][0]["parameters"]]
+    assert params[0] == tid and params[1] == "Pemerintah Kota Medan" and params[3].endswith(f"/track?id={tid}")
+    api.act(tid, "admin.medan", "assign", unit_id="pemkot-medan.dishub")
+    api.act(tid, "penghubung.dishub.medan", "respond", message="Sudah kami cek.\n\nTiang nomor berapa?")
+    follow_up = whatsapp.sent[-1]["template"]
+    assert follow_up["name"] == "lapor_follow_up"
+    assert follow_up["components"][0]["parameters"][1]["text"] == "Sudah kami cek. Tiang nomor berapa?"  # no line breaks
+    assert sms_to(REPORTER) == []  # one message per event, on WhatsApp only
+    assert len([m for m in whatsapp.sent if m["type"] == "template"]) == 2
+
+
+def test_the_template_language_is_a_setting(say, api, whatsapp, monkeypatch):
+    tid = filed_by_whatsapp(say, whatsapp)
+    monkeypatch.setenv("WHATSAPP_TEMPLATE_LANGUAGE", "en")
+    config.settings.cache_clear()
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    assert whatsapp.sent[-1]["template"]["language"] == {"code": "en"}
+
+
+def test_a_template_refused_for_good_goes_once_as_sms_instead(say, api, whatsapp, platform):
+    from scheduled.sweep import run_sweep
+
+    tid = filed_by_whatsapp(say, whatsapp)
+    whatsapp.refused.add(REPORTER.lstrip("+"))
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    (sms,) = sms_to(REPORTER)
+    assert sms.startswith(f"LAPOR {tid}: diteruskan ke instansi")
+    platform.clock.advance(hours=2)
+    run_sweep(platform.clock())
+    assert len(sms_to(REPORTER)) == 1 and [m for m in whatsapp.sent if m["type"] == "template"] == []
+
+
+def test_without_whatsapp_configured_the_reporter_is_told_by_sms(say, api, whatsapp, monkeypatch):
+    tid = filed_by_whatsapp(say, whatsapp)
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", "")
+    config.settings.cache_clear()
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    assert len(sms_to(REPORTER)) == 1 and [m for m in whatsapp.sent if m["type"] == "template"] == []
+
+
+def test_a_graph_api_outage_delays_the_template_and_the_sweep_sends_it_once_without_sms(say, api, whatsapp, platform):
+    from scheduled.sweep import run_sweep
+
+    tid = filed_by_whatsapp(say, whatsapp)
+    whatsapp.failing = 1
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    assert [m for m in whatsapp.sent if m["type"] == "template"] == []
+    platform.clock.advance(minutes=5)
+    run_sweep(platform.clock())
+    platform.clock.advance(minutes=5)
+    run_sweep(platform.clock())
+    assert len([m for m in whatsapp.sent if m["type"] == "template"]) == 1 and sms_to(REPORTER) == []
+
+
+@pytest.mark.parametrize("channel,told", [("sms", {"sms"}), ("email", {"email"}), ("web", {"sms", "email"}),
+                                          ("call_centre", {"sms", "email"})])
+def test_the_reporter_is_told_on_the_channel_the_report_came_by(api, channel, told):
+    from chalicelib.adapters.outbox import OutboxModel
+    from tests.support import report_body
+
+    body = {**report_body(), "channel": channel, "received_at": "2024-12-20T09:00:00+07:00"}
+    status, created = api.post("/staff/reports", body, user="admin.pusat")
+    assert status == 201, created
+    api.act(created["tracking_id"], "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    sent = {m.channel for m in OutboxModel.scan() if (m.dedup_key or "").startswith(created["tracking_id"])
+            and "|reporter|" in m.dedup_key}
+    assert sent == told

@@ -361,3 +361,12 @@ def test_every_staff_route_refuses_a_bad_token_with_401(api, bad_tokens, kind):
 
 def test_a_good_token_of_the_same_user_is_accepted(api):
     assert api.get("/staff/me", user=M)[0] == 200
+
+
+# ---- the WhatsApp webhook: Meta's signature (and verify token) is its only credential --------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_no_staff_token_stands_in_for_the_whatsapp_signature_or_verify_token(api, role):
+    status, answer = api.post("/inbound/whatsapp", {"object": "whatsapp_business_account", "entry": []}, user=role)
+    assert status == 401 and answer["error"]["code"] == "unauthenticated"
+    status, answer = api.get("/inbound/whatsapp?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", user=role)
+    assert status == 403 and answer["error"]["code"] == "forbidden"
