@@ -34,7 +34,7 @@ SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI
 CHECKED_IN_THE_TEMPLATE = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
                            "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription",
                            "AWS::Lambda::EventInvokeConfig", "AWS::SNS::TopicPolicy", "AWS::SES::ReceiptRuleSet",
-                           "AWS::SES::ReceiptRule", "AWS::Lambda::Permission"}
+                           "AWS::SES::ReceiptRule", "AWS::Lambda::Permission", "AWS::SecretsManager::Secret"}
 
 
 @pytest.fixture(scope="module")
@@ -436,3 +436,21 @@ def test_the_inbound_email_role_reads_received_mail_and_writes_only_what_a_messa
     assert mail.endswith("/inbound/*") and "attachments" not in mail
     assert _allowed(statements, "s3:PutObject") == [] and _allowed(statements, "sns:Publish") == []
     assert _allowed(statements, "ses:SendEmail")  # answers go back by e-mail, as the sender address only
+
+
+def test_the_whatsapp_secret_holds_the_noecho_parameters_and_only_the_api_and_sweep_read_it(stack, sam):
+    (name, secret), = _resources(sam, "AWS::SecretsManager::Secret").items()
+    text = secret["Properties"]["SecretString"]["Fn::Sub"]
+    assert json.loads(text.replace("${", "").replace("}\"", "\"")) == {
+        "app_secret": "WhatsAppAppSecret", "verify_token": "WhatsAppVerifyToken", "access_token": "WhatsAppAccessToken"}
+    for parameter in ("WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken"):
+        assert sam["Parameters"][parameter]["NoEcho"] is True
+    assert sam["Globals"]["Function"]["Environment"]["Variables"]["WHATSAPP_SECRET_NAME"] == {"Ref": name}
+    readers = {logical_id for logical_id, r in sam["Resources"].items() if r["Type"] == "AWS::IAM::Role"
+               and "secretsmanager:GetSecretValue" in json.dumps(r)}
+    assert readers == {"ApiHandlerRole", "SweepRole"}
+    for role in readers:
+        statements = sam["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        assert _allowed(statements, "secretsmanager:GetSecretValue") == [{"Ref": name}]
+    throttles = {(m["ResourcePath"], m["HttpMethod"]) for m in sam["Resources"]["RestAPI"]["Properties"]["MethodSettings"]}
+    assert ("/~1inbound~1whatsapp", "POST") in throttles
