@@ -6,6 +6,7 @@ media files a test or `make inbound` registered.
                                          (a recipient in `refused`: Graph's 400, code 131026)
     GET  /<media id>                   → {"url": "<base>/media-files/<media id>", "mime_type": ...}
     GET  /media-files/<media id>       → the bytes
+    PUT  /media-files/<media id>       → registers a file (`make inbound CHANNEL=whatsapp IMAGE=...`)
     GET  /recorded                     → every recorded message, as JSON (what `make inbound` prints)
 """
 from __future__ import annotations
@@ -51,6 +52,14 @@ class Recorder:
                 recorder.sent.append({"phone_number_id": self.path.strip("/").split("/")[0], **body})
                 return self._answer(200, {"messaging_product": "whatsapp", "contacts": [{"wa_id": body.get("to")}],
                                           "messages": [{"id": f"wamid.local-{len(recorder.sent)}"}]})
+
+            def do_PUT(self):  # noqa: N802 - `make inbound IMAGE=...` registers a photo to be fetched
+                parts = self.path.strip("/").split("/")
+                if len(parts) != 2 or parts[0] != "media-files":
+                    return self._answer(404, {"error": {"code": 100, "message": "Unknown path"}})
+                data = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                recorder.media[parts[1]] = (data, self.headers.get("Content-Type") or "image/jpeg")
+                return self._answer(201, {"id": parts[1]})
 
             def do_GET(self):  # noqa: N802
                 parts = self.path.strip("/").split("/")
