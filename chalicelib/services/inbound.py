@@ -399,8 +399,9 @@ def _deliver_again(deps: Deps, message: Inbound, now: dt.datetime) -> None:
     deps.outbox.deliver([Message(_answer_key(message), message.channel, "", "").id], now)
 
 
-# What a Conversation files and answers with: the commands' own steps.
-file_report, finish = _file, _finish
+# What a Conversation reads, files and answers with: the commands' own steps.
+file_report, finish, own_report, known_regions, leading_region = _file, _finish, _own_report, _known_regions, _region
 
-__all__ = ["Inbound", "Outcome", "receive", "Conversation", "file_report", "finish", "parse_command", "region_words", "File", "Reply", "StatusQuery",
-           "NotUnderstood", "number_key", "parse_mail", "contact_field"]
+__all__ = ["Inbound", "Outcome", "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery",
+           "NotUnderstood", "number_key", "parse_mail", "contact_field", "Conversation", "file_report", "finish",
+           "own_report", "known_regions", "leading_region"]

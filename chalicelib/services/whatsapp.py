@@ -22,11 +22,11 @@ from .inbound import (
     Outcome,
     Reply,
     StatusQuery,
-    _known_regions,
-    _own_report,
-    _region,
     file_report,
     finish,
+    known_regions,
+    leading_region,
+    own_report,
     receive,
 )
 from .reports import Deps
@@ -44,11 +44,11 @@ class Dialogues(Protocol):
 
 def region_of(deps: Deps) -> Callable[[str], str | None]:
     """The one regency a text names by its leading words (`Medan`, `Kota Medan, Sumut`), else None."""
-    known = _known_regions(deps.regions)
+    known = known_regions(deps.regions)
 
     def lookup(text: str) -> str | None:
         words = [w.strip(REGION_PUNCTUATION) for w in text.split()[:MAX_REGION_WORDS]]
-        code, _used = _region([w for w in words if w], known)
+        code, _used = leading_region([w for w in words if w], known)
         return code
 
     return lookup
@@ -66,10 +66,12 @@ class GuidedDialogue:
              now: dt.datetime) -> Outcome | None:
         running = steps.current(self.dialogues.get(subject), now)
         if running is None:
-            if isinstance(command, Reply) and _own_report(deps, message, command.tracking_id) is None:
+            if isinstance(command, Reply) and own_report(deps, message, command.tracking_id) is None:
                 # "Halo lagi" reads as a tracking number: what is not the sender's report opens the
                 # dialogue (a stranger learns no more than from the answer to an unknown number).
                 command = NotUnderstood()
+            if isinstance(command, File) and command.regency_code is None and not command.text.strip():
+                command = NotUnderstood()  # a bare "LAPOR": the dialogue asks what the command would need
             if not isinstance(command, NotUnderstood) or steps.is_cancel(message.text):
                 return None  # a command, as on SMS (and BATAL with nothing to cancel: the format answer)
             turn = steps.start(message.message_id, message.attachments, now, self.lasts)

@@ -4,7 +4,6 @@ report store and in the messages the platform sent, as a local Graph API recorde
 received them."""
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 from pathlib import Path
@@ -201,6 +200,14 @@ def test_the_guided_dialogue_asks_kind_region_and_what_then_files_once_with_the_
     # the dialogue is over: the next message starts a new one
     assert say("Halo lagi") == {"asked": 1}
     assert "1 Pengaduan" in answers(whatsapp)[-1]
+
+
+def test_a_bare_lapor_opens_the_dialogue_and_lapor_without_a_region_is_answered_as_on_sms(say, whatsapp):
+    assert say("lapor") == {"asked": 1}
+    assert "1 Pengaduan" in answers(whatsapp)[-1]
+    assert say("BATAL") == {"cancelled": 1}
+    assert say("LAPOR Lampu jalan mati di depan pasar") == {"answered": 1}
+    assert "sebutkan kota/kabupaten" in answers(whatsapp)[-1]
 
 
 def test_a_wrong_answer_is_asked_again_and_batal_cancels_without_filing(say, api, whatsapp):
