@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..domain.access import require_scope
 from ..domain.attachments import (
+    EXTENSIONS,
     MAX_BYTES,
     MAX_PER_REPORT,
     STORED,
@@ -129,16 +130,16 @@ def complete_upload(deps: Deps, files: Files, tracking_id: str, attachment_id: s
     return _describe_one(files, kept)
 
 
-def keep_received(files: Files, tracking_id: str, attachment_id: str, filename: str, data: bytes,
+def keep_received(files: Files, tracking_id: str, attachment_id: str, stem: str, data: bytes,
                   now: dt.datetime) -> Attachment | None:
     """A file that came with an inbound message (a WhatsApp photo): the same rules as an upload
-    (type from the bytes, size, at most MAX_PER_REPORT, metadata stripped); None when this
-    attachment id is kept already (a repeated delivery)."""
+    (type from the bytes, size, at most MAX_PER_REPORT, metadata stripped), named `<stem>.<ext>`
+    by what the bytes are; None when this attachment id is kept already (a repeated delivery)."""
     if files.records.get(tracking_id, attachment_id) is not None:
         return None
     kind = check_stored(len(data), data)
     cleaned = strip_metadata(kind, data)
-    pending = Attachment(tracking_id=tracking_id, attachment_id=attachment_id, filename=filename,
+    pending = Attachment(tracking_id=tracking_id, attachment_id=attachment_id, filename=f"{stem}.{EXTENSIONS[kind]}",
                          content_type=kind, size=len(cleaned), state="pending", created_at=now)
     files.records.add_pending(pending, expires_at=now + RESERVATION + dt.timedelta(days=1))
     kept = replace(pending, state=STORED, stored_at=now)

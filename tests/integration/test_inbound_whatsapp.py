@@ -269,7 +269,7 @@ def test_a_photo_becomes_the_reports_attachment_without_its_metadata(post, say, 
     assert report["description"] == "Lubang besar di Jl. Sisingamangaraja depan SD 060"
     _, listed = api.get(f"/staff/reports/{tid}/attachments", user="admin.pusat")
     (attachment,) = listed["attachments"]
-    assert attachment["content_type"] == "image/jpeg" and attachment["filename"] == "whatsapp-1"
+    assert attachment["content_type"] == "image/jpeg" and attachment["filename"] == "whatsapp-1.jpg"
     from chalicelib.adapters.attachments import S3Files
 
     stored = boto3.client("s3", region_name="ap-southeast-3").list_objects_v2(
