@@ -162,6 +162,22 @@ def parse(payload: Any, now: dt.datetime) -> tuple[list[Inbound], int]:
     return inbound, skipped
 
 
+SETTLED = ("delivered", "read")
+
+
+def statuses(payload: Any) -> list[tuple[str, str]]:
+    """(wamid, status) of every delivery receipt: `sent`, `delivered`, `read` or `failed`."""
+    entries = _dicts(payload.get("entry")) if isinstance(payload, dict) else []
+    found = []
+    for change in (c for e in entries for c in _dicts(e.get("changes"))):
+        value = change.get("value") if isinstance(change.get("value"), dict) else {}
+        for status in _dicts(value.get("statuses")):
+            wamid, state = status.get("id"), status.get("status")
+            if isinstance(wamid, str) and MESSAGE_ID.match(wamid) and isinstance(state, str):
+                found.append((wamid, state))
+    return found
+
+
 class Unsigned(Exception):
     """No signature, a wrong one, or WhatsApp not configured: nothing of the body is read."""
 
@@ -171,8 +187,9 @@ def handle(body: bytes, signature_header: str | None) -> dict[str, int]:
     raises (Meta retries, the message ids keep the retry from acting twice)."""
     from .. import wiring
     from ..services.attachments import default_files
-    from ..services.whatsapp import receive_whatsapp
+    from ..services.whatsapp import fall_back, receive_whatsapp
     from .dialogues import DynamoDialogues
+    from .whatsapp_fallbacks import DynamoFallbacks
     from .inbound_markers import DynamoInboundMarkers
     from .whatsapp_cloud import media
 
@@ -185,6 +202,14 @@ def handle(body: bytes, signature_header: str | None) -> dict[str, int]:
         payload = None
     messages, skipped = parse(payload, now)
     counts: dict[str, int] = {"skipped": skipped} if skipped else {}
+    receipts = statuses(payload)
+    if any(state == "failed" or state in SETTLED for _wamid, state in receipts):
+        fallbacks, outbox = DynamoFallbacks(), wiring.outbox()
+        for wamid, state in receipts:
+            if state == "failed" and fall_back(outbox, fallbacks, wamid, now):
+                counts["fallback"] = counts.get("fallback", 0) + 1
+            elif state in SETTLED:
+                fallbacks.forget(wamid)
     for message in messages:
         try:
             outcome = receive_whatsapp(wiring.deps(), DynamoInboundMarkers(), DynamoDialogues(CHANNEL), default_files(),

@@ -12,8 +12,12 @@ import urllib.error
 import urllib.request
 from typing import Any
 
+from aws_lambda_powertools import Logger
+
 from ..config import settings
 from .whatsapp import credentials
+
+logger = Logger(child=True)
 
 TIMEOUT = 10  # seconds; the outbox retries what does not answer in time
 RETRYABLE = {429, 500, 502, 503, 504}
@@ -90,9 +94,26 @@ def send(item) -> str | None:
     """An outbox row of channel whatsapp: its template when it has one, else its text."""
     if getattr(item, "template", None):
         spec = json.loads(item.template)
-        return send_template(item.recipient, spec["name"], spec.get("language") or settings().whatsapp_template_language,
-                             [str(p) for p in spec.get("parameters", [])])
+        wamid = send_template(item.recipient, spec["name"], spec.get("language") or settings().whatsapp_template_language,
+                              [str(p) for p in spec.get("parameters", [])])
+        _keep_fallback(wamid, item)
+        return wamid
     return send_text(item.recipient, item.text)
+
+
+def _keep_fallback(wamid: str | None, item) -> None:
+    """Meta accepts a template before it knows it can deliver it: the SMS words wait for its
+    delivery receipt (adapters/whatsapp_fallbacks.py). Losing them loses only the fallback."""
+    if not wamid:
+        return
+    from .. import wiring
+    from .whatsapp_fallbacks import DynamoFallbacks
+
+    try:
+        DynamoFallbacks().remember(wamid, item.recipient, item.text, item.dedup_key, item.tracking_id, wiring.now())
+    except Exception as exc:  # noqa: BLE001 - the template is sent; retrying it would send it twice
+        logger.warning("whatsapp fallback not kept", extra={"tracking_id": item.tracking_id,
+                                                            "error": type(exc).__name__})
 
 
 def media(media_id: str, at_most: int) -> bytes:

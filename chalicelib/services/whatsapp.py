@@ -137,3 +137,21 @@ def receive_whatsapp(deps: Deps, markers: Markers, dialogues: Dialogues, files, 
         if media:
             keep_media(files, fetch, outcome.tracking_id, media, now)
     return outcome
+
+
+class Fallbacks(Protocol):
+    def take(self, wamid: str): ...
+
+
+def fall_back(outbox, fallbacks: Fallbacks, wamid: str, now: dt.datetime) -> bool:
+    """Meta could not deliver a template it had accepted: its words go once as SMS (the row is
+    taken by the first failure report; a repeated report finds none)."""
+    from ..domain.messages import Message
+
+    row = fallbacks.take(wamid)
+    if row is None:
+        return False
+    sms = Message(f"{row.dedup_key}|sms-fallback", "sms", row.recipient, row.text, row.tracking_id)
+    outbox.put_alone(sms, now)
+    outbox.deliver([sms.id], now)
+    return True

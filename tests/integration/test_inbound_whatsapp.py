@@ -429,3 +429,39 @@ def test_the_reporter_is_told_on_the_channel_the_report_came_by(api, channel, to
     sent = {m.channel for m in OutboxModel.scan() if (m.dedup_key or "").startswith(created["tracking_id"])
             and "|reporter|" in m.dedup_key}
     assert sent == told
+
+
+def status_event(wamid: str, state: str) -> dict:
+    payload = recorded("status-delivered.json")
+    status = payload["entry"][0]["changes"][0]["value"]["statuses"][0]
+    status.update(id=wamid, status=state)
+    if state == "failed":
+        status["errors"] = [{"code": 131026, "title": "Message undeliverable"}]
+    return payload
+
+
+def test_a_template_meta_reports_failed_after_accepting_it_goes_once_as_sms(say, api, post, whatsapp):
+    tid = filed_by_whatsapp(say, whatsapp)
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    wamid = f"wamid.local-{len(whatsapp.sent)}"  # the recorder's id for the template just sent
+    assert whatsapp.sent[-1]["type"] == "template" and sms_to(REPORTER) == []
+    assert post(status_event(wamid, "sent")) == (200, {"received": {"skipped": 1}})
+    assert post(status_event(wamid, "failed")) == (200, {"received": {"skipped": 1, "fallback": 1}})
+    (sms,) = sms_to(REPORTER)
+    assert sms.startswith(f"LAPOR {tid}: diteruskan ke instansi")
+    assert post(status_event(wamid, "failed")) == (200, {"received": {"skipped": 1}})  # Meta repeating itself
+    assert len(sms_to(REPORTER)) == 1
+
+
+def test_a_delivered_template_forgets_its_fallback(say, api, post, whatsapp):
+    from chalicelib.adapters.whatsapp_fallbacks import WhatsAppFallbackModel
+
+    tid = filed_by_whatsapp(say, whatsapp)
+    api.act(tid, "admin.pusat", "dispatch", agency_id="pemkot-medan")
+    wamid = f"wamid.local-{len(whatsapp.sent)}"
+    (row,) = WhatsAppFallbackModel.scan(WhatsAppFallbackModel.key.startswith("whatsapp-fallback#"))
+    assert row.key == f"whatsapp-fallback#{wamid}" and row.recipient == REPORTER
+    assert post(status_event(wamid, "delivered"))[0] == 200
+    assert list(WhatsAppFallbackModel.scan(WhatsAppFallbackModel.key.startswith("whatsapp-fallback#"))) == []
+    post(status_event(wamid, "failed"))
+    assert sms_to(REPORTER) == []

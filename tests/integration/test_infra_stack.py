@@ -454,3 +454,15 @@ def test_the_whatsapp_secret_holds_the_noecho_parameters_and_only_the_api_and_sw
         assert _allowed(statements, "secretsmanager:GetSecretValue") == [{"Ref": name}]
     throttles = {(m["ResourcePath"], m["HttpMethod"]) for m in sam["Resources"]["RestAPI"]["Properties"]["MethodSettings"]}
     assert ("/~1inbound~1whatsapp", "POST") in throttles
+
+
+def test_the_api_keeps_whatsapp_markers_and_dialogues_and_the_sweep_only_fallbacks_in_the_limits_table(stack):
+    """The webhook runs in the API function: its message markers (also inside the report's
+    transaction), the dialogue rows (put, deleted) and the SMS fallbacks of the templates it sends;
+    the sweep retries templates, so it keeps their fallbacks too. Nobody scans it."""
+    limits = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-limits"
+    api, sweep = _policy(stack, "ApiHandlerRole"), _policy(stack, "SweepRole")
+    for action in ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"):
+        assert limits in _allowed(api, action), action
+    assert _allowed(sweep, "dynamodb:PutItem").count(limits) == 1
+    assert limits not in _allowed(sweep, "dynamodb:DeleteItem") + _allowed(sweep, "dynamodb:GetItem")

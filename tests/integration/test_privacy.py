@@ -285,7 +285,8 @@ def test_the_inbound_email_paths_log_nothing_of_the_senders_address_or_words(api
 
 def test_the_whatsapp_paths_log_nothing_of_the_senders_number_name_or_words(api, capfd, monkeypatch):
     """The guided dialogue, a photo, a duplicate, a status callback, an unsigned and a wrongly
-    signed delivery carrying the number and the words, then a status change sent as a template:
+    signed delivery carrying the number and the words, then a status change sent as a template
+    that Meta reports failed (the SMS fallback):
     every log line is scanned for the number (with and without +), the profile name and the words."""
     import boto3
 
@@ -329,6 +330,8 @@ def test_the_whatsapp_paths_log_nothing_of_the_senders_number_name_or_words(api,
             _, page = api.get("/staff/reports?channel=whatsapp", user=CENTRAL)
             tid = page["items"][0]["tracking_id"]
             api.post(f"/staff/reports/{tid}/actions", {"action": "dispatch", "agency_id": "pemkot-medan"}, user=CENTRAL)
+            failed = wa.status_event(f"wamid.local-{len(recorder.sent)}", "failed")  # the template: SMS instead
+            assert post(failed)[1]["received"] == {"skipped": 1, "fallback": 1}
     finally:
         recorder.stop()
         forget_credentials()

@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.adapters.whatsapp import parse, signature
+from chalicelib.adapters.whatsapp import parse, signature, statuses
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "whatsapp"
 NOW = dt.datetime(2024, 12, 20, 3, 5, tzinfo=dt.timezone.utc)
@@ -35,6 +35,12 @@ def test_a_recorded_image_message_carries_its_caption_and_media_id():
 
 def test_a_status_callback_is_no_message():
     assert parse(recorded("status-delivered.json"), NOW) == ([], 1)
+
+
+def test_delivery_receipts_are_read_by_their_message_id_and_state():
+    assert statuses(recorded("status-delivered.json")) == [
+        ("wamid.HBgNNjI4MTM3Nzc3NDMyMRUCABEYEjQ0RTY2MDE2NzRCRDM0MTJEQQA=", "delivered")]
+    assert statuses(recorded("text-message.json")) == [] and statuses("nonsense") == []
 
 
 def test_a_timestamp_from_the_future_or_long_ago_is_replaced_by_the_arrival():
@@ -73,7 +79,7 @@ json_values = st.recursive(
 @given(payload=json_values)
 def test_any_json_parses_to_inbounds_or_nothing_and_never_raises(payload):
     messages, skipped = parse(payload, NOW)
-    assert skipped >= 0
+    assert skipped >= 0 and isinstance(statuses(payload), list)
     for message in messages:
         assert message.sender.startswith("+") and message.sender[1:].isdigit()
         assert isinstance(message.text, str) and message.received_at <= NOW
