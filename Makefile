@@ -28,6 +28,7 @@ help:
 	@echo "make inbound CHANNEL=sms FROM=+62812... TEXT=\"LAPOR MEDAN ...\" [ID=...]  an inbound SMS into the local stack"
 	@echo "make inbound CHANNEL=email FILE=message.eml [TO=r+...@...] [ID=...]  an inbound e-mail (SES receipt: S3 + Lambda) into the local stack"
 	@echo "make reply-address TID=C0P7-RX82 FOR=penghubung.dishub.medan  the signed Reply-To of mail about TID to FOR (or FOR=reporter)"
+	@echo "make inbound CHANNEL=whatsapp FROM=+62812... TEXT=\"Halo\" [IMAGE=photo.jpg] [ID=...]  a signed WhatsApp webhook delivery"
 	@echo "make rebuild-stats [REPAIR=1]  compare statistics counters with the reports (REPAIR: add the differences)"
 	@echo "make package          build the deployable stack for \$$STAGE into build/\$$STAGE"
 	@echo "make deploy           package, upload and deploy (STAGE, ARTIFACT_BUCKET, PARAMS)"
@@ -88,10 +89,11 @@ retention: $(STAMP)
 # FROM and TEXT are read from the environment (make exports command-line variables), so any text is safe.
 inbound: $(STAMP)
 	@if [ "$(or $(CHANNEL),sms)" = email ]; then [ -n "$(FILE)" ] || { echo 'usage: make inbound CHANNEL=email FILE=tests/fixtures/mail/new-report.eml [ID=...]' >&2; exit 2; }; \
+	elif [ "$(CHANNEL)" = whatsapp ]; then { [ -n "$(FROM)" ] && [ -n "$(TEXT)$(IMAGE)" ]; } || { echo 'usage: make inbound CHANNEL=whatsapp FROM=+6281234567890 TEXT="Halo" [IMAGE=photo.jpg]' >&2; exit 2; }; \
 	elif [ -z "$(FROM)" ] || [ -z "$(TEXT)" ]; then echo 'usage: make inbound CHANNEL=sms FROM=+6281234567890 TEXT="LAPOR MEDAN Lampu jalan mati"' >&2; exit 2; fi
 	@if [ -f .local/env.sh ]; then . ./.local/env.sh; fi; \
 	$(PY) -m devtools.inbound --channel "$(or $(CHANNEL),sms)" $(if $(FILE),--file "$$FILE") \
-	  $(if $(FROM),--from "$$FROM") $(if $(TEXT),--text "$$TEXT") $(if $(ID),--id "$$ID") $(if $(TO),--to "$$TO")
+	  $(if $(FROM),--from "$$FROM") $(if $(TEXT),--text "$$TEXT") $(if $(IMAGE),--image "$$IMAGE") $(if $(ID),--id "$$ID") $(if $(TO),--to "$$TO")
 
 # The signed reply address the platform's mail about a report carries for one reader (moto keeps no Reply-To).
 reply-address: $(STAMP)

@@ -11,6 +11,7 @@ from chalice import Chalice, Cron, Rate
 from chalicelib.http import in_our_error_shape, local_server_takes_every_method
 from chalicelib.routes import attachments, docs, officers, open311, policy, queue, reference, reports, statistics, web
 from chalicelib.routes import reporter_data
+from chalicelib.routes import whatsapp
 
 app = Chalice(app_name="lapor")
 logger = Logger(service="lapor")
@@ -31,6 +32,7 @@ def correlation(event, get_response):
 for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web):
     app.register_blueprint(module.bp)
 app.register_blueprint(reporter_data.bp)  # the reporter's own data (UU PDP): lost code, access, correction, erasure
+app.register_blueprint(whatsapp.bp)  # the WhatsApp Cloud API webhook (inbound messages)
 
 
 # ---- the clock: thin calls that pass the Lambda context on (time budget, request id) ---------------

@@ -157,14 +157,91 @@ def reporter_data_scenarios(api, given, scene, ok) -> list:
     ]
 
 
+@contextlib.contextmanager
+def whatsapp_configured() -> Iterator[Callable[..., object]]:
+    """WhatsApp set up as the stack does it (the secret in Secrets Manager, the Graph API a local
+    recorder) for as long as the block runs; yields `post(sender, text, message_id)`: a signed
+    webhook delivery through the route."""
+    import json
+
+    import boto3
+
+    from chalicelib import config
+    from chalicelib.adapters.whatsapp import forget_credentials, signature
+    from devtools.whatsapp_recorder import Recorder
+
+    secret, app_secret = "lapor-bench-whatsapp", "bench-whatsapp-app-secret"
+    recorder = Recorder().start()
+    names = ("WHATSAPP_SECRET_NAME", "WHATSAPP_PHONE_NUMBER_ID", "WHATSAPP_API_BASE")
+    saved = {n: os.environ.get(n) for n in names}
+    os.environ.update(dict(zip(names, (secret, "106540352242922", recorder.url))))
+    config.settings.cache_clear()
+    forget_credentials()
+    client = boto3.client("secretsmanager", region_name="ap-southeast-3")
+    with contextlib.suppress(client.exceptions.ResourceExistsException):
+        client.create_secret(Name=secret, SecretString=json.dumps(
+            {"app_secret": app_secret, "verify_token": "bench", "access_token": "bench"}))
+    try:
+        yield lambda api, sender, text, message_id: _signed_post(api, sender, text, message_id, app_secret, signature)
+    finally:
+        recorder.stop()
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        config.settings.cache_clear()
+        forget_credentials()
+
+
+def _signed_post(api, sender: str, text: str, message_id: str, app_secret: str, signature) -> object:
+    import json
+
+    from devtools.inbound import whatsapp_webhook
+
+    body = json.dumps(whatsapp_webhook(sender, text, message_id)).encode()
+    response = api.client.http.post("/inbound/whatsapp", body=body, headers={
+        "Content-Type": "application/json", "X-Hub-Signature-256": signature(body, app_secret)})
+    assert response.status_code == 200, response.body
+    return json.loads(response.body)
+
+
+def whatsapp_scenarios(api, post) -> list[tuple[str, Callable[[], None], Callable[[], object]]]:
+    """A dialogue turn (a question asked back) and the dialogue's last answer (the report filed),
+    each from a fresh number so every measured message is a new one."""
+    from tests.integration.proof_support import tick
+
+    numbers, ids = iter(range(10**6)), iter(range(10**6))
+    scene: dict = {}
+
+    def at_step(*answers: str):
+        def set_scene():
+            tick(60)
+            scene["sender"] = f"+62812{next(numbers):07d}"
+            for text in ("Halo", *answers):
+                post(api, scene["sender"], text, f"wamid.bench-{next(ids)}")
+        return set_scene
+
+    def say(text: str, expected: str):
+        def request():
+            answer = post(api, scene["sender"], text, f"wamid.bench-{next(ids)}")
+            assert answer == {"received": {expected: 1}}, answer
+        return request
+
+    return [
+        ("whatsapp dialogue turn", at_step(), say("1", "asked")),
+        ("whatsapp dialogue files", at_step("1", "Medan"), say("Lampu jalan mati di depan pasar sejak Senin", "filed")),
+    ]
+
+
 def measure(api) -> dict[str, Counter]:
     """Calls per scenario, each measured warm (the same request ran once before, uncounted)."""
     from tests.integration.proof_support import clear_tables
 
     meter = DynamoCalls()
     results: dict[str, Counter] = {}
-    with meter.installed():
-        for name, scene, request in scenarios(api):
+    with meter.installed(), whatsapp_configured() as post:
+        for name, scene, request in [*scenarios(api), *whatsapp_scenarios(api, post)]:
             scene()
             request()  # warm: the container's caches, as after any earlier request
             scene()

@@ -43,6 +43,13 @@ class Settings:
     access_code_recoveries_per_client: int = 10  # an hour, any report
     retention_months_after_closing: int = 24
     spam_retention_days: int = 90
+    # WhatsApp Business Cloud API: the secret (Secrets Manager, JSON: app_secret, verify_token,
+    # access_token) is named here and read on first use; "" or no phone number id: not configured.
+    whatsapp_secret_name: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
+    whatsapp_dialogue_minutes: int = 30  # a guided dialogue left this long starts over
+    whatsapp_template_language: str = "id"  # the language status-change templates are sent in (id | en)
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -107,4 +114,9 @@ def settings() -> Settings:
         access_code_recoveries_per_client=int(env.get("ACCESS_CODE_RECOVERIES_PER_CLIENT_PER_HOUR", "10")),
         retention_months_after_closing=int(env.get("RETENTION_MONTHS_AFTER_CLOSING", "24")),
         spam_retention_days=int(env.get("SPAM_RETENTION_DAYS", "90")),
+        whatsapp_secret_name=env.get("WHATSAPP_SECRET_NAME", ""),
+        whatsapp_phone_number_id=env.get("WHATSAPP_PHONE_NUMBER_ID", ""),
+        whatsapp_api_base=env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0").rstrip("/"),
+        whatsapp_dialogue_minutes=int(env.get("WHATSAPP_DIALOGUE_MINUTES", "30")),
+        whatsapp_template_language=env.get("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
     )

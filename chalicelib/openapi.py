@@ -413,6 +413,24 @@ OPEN311_FORM = {
                    "a location (lat & long or address_string) and attribute[province_code] are required",
 }
 
+WHATSAPP_VERIFY = tuple(Param(f"hub.{name}", {"type": "string", "maxLength": 256}, text, required=True)
+                        for name, text in (("mode", "subscribe"), ("verify_token", "the configured verify token"),
+                                           ("challenge", "echoed back as text/plain")))
+WHATSAPP_SIGNATURE = Param("X-Hub-Signature-256", {"type": "string", "maxLength": 128},
+                           "sha256=<hex HMAC-SHA256 of the raw body with the app secret>", "header", required=True)
+WHATSAPP_WEBHOOK = {
+    "type": "object", "required": ["object", "entry"],
+    "description": "The Cloud API's webhook payload: entry[].changes[].value.messages[] (text, image, "
+                   "button, interactive) become inbound messages; value.statuses[] are ignored",
+    "properties": {
+        "object": {"type": "string", "examples": ["whatsapp_business_account"]},
+        "entry": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "string"},
+            "changes": {"type": "array", "items": {"type": "object", "properties": {
+                "field": {"type": "string"}, "value": {"type": "object"}}}}}}},
+    },
+}
+
 _EXPORT_HEADERS = {
     "Content-Disposition": {"schema": {"type": "string"}, "description": "attachment; filename=..."},
     "X-Export-Rows": {"schema": {"type": "string"}, "description": "rows in this page of the export"},
@@ -511,6 +529,16 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE,
                                                **_O311_LIST),
     ("GET", "/open311/v2/tokens/{name}"): Op("Open311 token ({token}.json|xml)", query=OPEN311_ONE, **_O311_LIST),
+    # the WhatsApp Business Cloud API webhook (Meta calls it; README, "WhatsApp")
+    ("GET", "/inbound/whatsapp"): Op("WhatsApp webhook verification (Meta's handshake)", "public", query=WHATSAPP_VERIFY,
+                                     ok_types=("text/plain",), errors=(403,),
+                                     description="Answers hub.challenge when hub.mode is subscribe and "
+                                                 "hub.verify_token is the configured verify token; else 403."),
+    ("POST", "/inbound/whatsapp"): Op("WhatsApp webhook delivery (messages, statuses)", "public", body="whatsapp-webhook",
+                                      headers=(WHATSAPP_SIGNATURE,), errors=(401,),
+                                      description="Signed by Meta with the app secret; unsigned or wrongly signed: 401. "
+                                                  "Anything signed is 200 (a message not understood is answered on "
+                                                  "WhatsApp); `received` counts the messages by outcome."),
     # the public pages
     ("GET", "/"): Op("The report form (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
     ("GET", "/track"): Op("The tracking page (HTML)", "web", ok_types=("text/html",), errors=(), kind="web"),
@@ -605,6 +633,9 @@ def _model_schema(name: str, components: dict[str, Any]) -> dict[str, Any]:
     """A request model's JSON schema, its sub-models moved to components; a reference to it."""
     if name == "open311-form":
         return OPEN311_FORM
+    if name == "whatsapp-webhook":
+        components.setdefault("WhatsAppWebhook", WHATSAPP_WEBHOOK)
+        return {"$ref": REF.format(model="WhatsAppWebhook")}
     if name not in components:
         from pydantic import TypeAdapter
 

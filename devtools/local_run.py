@@ -18,6 +18,7 @@ from devtools.stack import (
     DEFAULT_API_PORT,
     DEFAULT_STATE_PATH,
     REPO_ROOT,
+    WHATSAPP_VERIFY_TOKEN,
     PortInUse,
     StackError,
     child_env,
@@ -63,6 +64,8 @@ def _banner(api_url: str, moto_url: str, state: dict, port: int) -> str:
    API:              {api_url}
    Web form:         {api_url}/
    Sent e-mail/SMS:  {moto_url}/moto-api/data.json   (ses.Message, sns.SMS)
+   Sent WhatsApp:    {state.get("whatsapp_recorder", "-")}/recorded   (the local Graph API recorder)
+   WhatsApp webhook: {api_url}/inbound/whatsapp   (verify token {WHATSAPP_VERIFY_TOKEN})
    Moto endpoint:    {moto_url}
    State file:       {DEFAULT_STATE_PATH.relative_to(REPO_ROOT)}   (`. .local/env.sh` for AWS CLI/boto3)
 
@@ -77,6 +80,9 @@ def _banner(api_url: str, moto_url: str, state: dict, port: int) -> str:
          <tracking number> <reply>, from the same number)
     make inbound CHANNEL=email FILE=tests/fixtures/mail/new-report.eml
         (an e-mail as SES's receipt rule stores it; reply with "[LAPOR <tracking number>]" in the subject)
+    make inbound CHANNEL=whatsapp FROM=+6281234567890 TEXT="Halo"
+        (a signed WhatsApp webhook delivery: the guided dialogue asks kind, region, what happened;
+         answer with TEXT=1, TEXT=Medan, TEXT="...", or add IMAGE=photo.jpg)
 
  Ctrl+C stops everything.
 ================================================================================

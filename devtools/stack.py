@@ -50,6 +50,11 @@ STAGE = "local"
 SES_DOMAIN = "lapor.example.go.id"
 SES_SENDER = f"noreply@{SES_DOMAIN}"
 ATTACHMENTS_BUCKET = "lapor-local-attachments"
+# WhatsApp locally: what Meta's dashboard would hold, and a local recorder as the Graph API.
+WHATSAPP_SECRET = "lapor-local-whatsapp"
+WHATSAPP_APP_SECRET = "lapor-local-whatsapp-app-secret"
+WHATSAPP_VERIFY_TOKEN = "lapor-local-verify-token"
+WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
 USER_POOL_NAME = "lapor-local-staff"
 READY_PATH = "/categories"
 
@@ -285,6 +290,10 @@ def _provision_aws(moto_url: str, log: Callable[[str], None]) -> dict[str, Any]:
     )
     log(f"  - S3 bucket {ATTACHMENTS_BUCKET}")
 
+    aws_client("secretsmanager", moto_url).create_secret(Name=WHATSAPP_SECRET, SecretString=json.dumps(
+        {"app_secret": WHATSAPP_APP_SECRET, "verify_token": WHATSAPP_VERIFY_TOKEN, "access_token": "local"}))
+    log(f"  - Secrets Manager {WHATSAPP_SECRET} (WhatsApp app secret, verify token {WHATSAPP_VERIFY_TOKEN})")
+
     topic_arn = aws_client("sns", moto_url).create_topic(Name="lapor-local-ombudsman-referral")["TopicArn"]
     log(f"  - SNS topic {topic_arn} (SIMPeL connector)")
 
@@ -403,6 +412,12 @@ def local_stack(
         "PYTHONUNBUFFERED": "1",
     }
 
+    # The Graph API's WhatsApp endpoints, locally: a recorder in this process (devtools/whatsapp_recorder.py).
+    from devtools.whatsapp_recorder import Recorder
+
+    whatsapp = Recorder().start()
+    env_overrides.update(WHATSAPP_SECRET_NAME=WHATSAPP_SECRET, WHATSAPP_PHONE_NUMBER_ID=WHATSAPP_PHONE_NUMBER_ID,
+                         WHATSAPP_API_BASE=whatsapp.url)
     moto: _MotoThread | _MotoProcess | None = None
     chalice: subprocess.Popen | None = None
     chalice_out = None
@@ -482,6 +497,7 @@ def local_stack(
             "table_prefix": TABLE_PREFIX,
             "ses_sender": SES_SENDER,
             "attachments_bucket": ATTACHMENTS_BUCKET,
+            "whatsapp_recorder": whatsapp.url,
             "demo_password": DEMO_PASSWORD,
             "usernames": [a.username for a in DEMO_ACCOUNTS],
             "accounts": [
@@ -513,3 +529,4 @@ def local_stack(
                 chalice_out.close()
             if moto is not None:
                 moto.stop()
+            whatsapp.stop()

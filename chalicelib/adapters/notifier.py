@@ -1,4 +1,5 @@
-"""Sends one outbox row through SES (e-mail), SNS (SMS) or an SNS topic (the SIMPeL connector)."""
+"""Sends one outbox row through SES (e-mail), SNS (SMS), the WhatsApp Cloud API or an SNS topic
+(the SIMPeL connector)."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -48,8 +49,25 @@ def send(item) -> str | None:
             MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
         )
         return answer.get("MessageId")
+    if item.channel == "whatsapp":
+        return _whatsapp(item)
     if item.channel == "topic":
         answer = _client("sns").publish(TopicArn=item.recipient, Message=item.text,
                                         Subject=(item.subject or "LAPOR")[:100])
         return answer.get("MessageId")
     raise ValueError(f"unknown channel {item.channel}")
+
+
+def _whatsapp(item) -> str | None:
+    """WhatsApp, or the same words by SMS when WhatsApp is not configured or refuses the message
+    for good (not a WhatsApp number, a template not approved): once, as the row is then sent."""
+    from . import whatsapp_cloud
+
+    try:
+        return whatsapp_cloud.send(item)
+    except whatsapp_cloud.Refused:
+        answer = _client("sns").publish(
+            PhoneNumber=item.recipient, Message=item.text,
+            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+        )
+        return answer.get("MessageId")

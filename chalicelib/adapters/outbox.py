@@ -73,6 +73,7 @@ class OutboxModel(Model):
     subject = UnicodeAttribute(null=True)
     text = UnicodeAttribute()
     html = UnicodeAttribute(null=True)
+    template = UnicodeAttribute(null=True)  # whatsapp: a Meta template message (domain.messages.Message)
     tracking_id = UnicodeAttribute(null=True)
     reply_as = UnicodeAttribute(null=True)  # e-mail: whose signed reply address it carries
     status = UnicodeAttribute()            # pending | sent | failed (gave up) | refused (permanent)
@@ -240,6 +241,7 @@ class DynamoOutbox:
                 # Once sent, the words are the recipient's: what stays is who, when and which
                 # occurrence (the dedup key), never a name, a message or an access code.
                 OutboxModel.text.set(""), OutboxModel.html.remove(), OutboxModel.subject.remove(),
+                OutboxModel.template.remove(),
             ])
             logger.info("notification sent", extra={"message_id": item.id, "channel": item.channel,
                                                      "tracking_id": item.tracking_id, "provider_id": provider_id})
@@ -259,8 +261,8 @@ class DynamoOutbox:
 def _row(message: Message, now: dt.datetime) -> OutboxModel:
     return OutboxModel(
         message.id, dedup_key=message.dedup_key, channel=message.channel, recipient=message.recipient,
-        subject=message.subject, text=message.text, html=message.html, tracking_id=message.tracking_id,
-        reply_as=message.reply_as,
+        subject=message.subject, text=message.text, html=message.html, template=message.template,
+        tracking_id=message.tracking_id, reply_as=message.reply_as,
         status=PENDING, attempts=0, created_at=iso(now), next_attempt_at=iso(now + GRACE), pending=PENDING,
     )
 

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field
 @dataclass(frozen=True)
 class Message:
     dedup_key: str      # names the one occurrence this message is for; the same key is never sent twice
-    channel: str        # email | sms | topic
+    channel: str        # email | sms | whatsapp | topic
     recipient: str      # e-mail address, E.164 phone number, or topic ARN
-    text: str
+    text: str           # whatsapp: the text sent, or the SMS fallback of a template message
     tracking_id: str | None = None
     subject: str | None = None
     html: str | None = None
     # e-mail: who a reply to it comes from, "reporter" or a staff username (its signed Reply-To)
     reply_as: str | None = None
+    template: str | None = None  # whatsapp only: JSON {name, language, parameters} of a Meta template
 
     @property
     def id(self) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from ..domain.access import require_scope
 from ..domain.attachments import (
+    EXTENSIONS,
     MAX_BYTES,
     MAX_PER_REPORT,
     STORED,

@@ -1,4 +1,4 @@
-"""Inbound messages (SMS and e-mail; WhatsApp later): one intake use case for every door.
+"""Inbound messages (SMS, e-mail and WhatsApp): one intake use case for every door.
 
 A provider's parser (adapters/) turns its payload into an `Inbound`; `receive` reads the text's
 command and files a report, adds the reporter's reply, or answers a status query — through the
@@ -55,7 +55,8 @@ class Inbound:
     message_id: str
     received_at: dt.datetime
     text: str
-    attachments: tuple = ()
+    attachments: tuple = ()  # ReceivedFile: files that came inside the message (e-mail)
+    media: tuple = ()  # provider media ids, fetched once the report is filed (WhatsApp photos)
     subject: str = ""  # e-mail only: the title of a new report, the tracking number of a reply
     name: str = ""  # the sender's display name, when the channel carries one
     recipient: str = ""  # e-mail only: the address it was sent to (a signed reply address names a report)
@@ -88,6 +89,7 @@ class File:
     text: str
     regency_code: str | None  # None: no region word, or one naming several places
     title: str = ""  # e-mail: the subject (after its region); SMS: the text's first words
+    kind: str = "complaint"  # a command files a complaint; WhatsApp's dialogue asks
 
 
 @dataclass(frozen=True)
@@ -225,10 +227,19 @@ def _answer_key(message: Inbound) -> str:
     return f"inbound#{message.channel}#{message.message_id}|answer"
 
 
-def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, files=None) -> Outcome:
+class Conversation(Protocol):
+    """A channel's own way with what is not a command (WhatsApp's guided dialogue): the Outcome
+    when it takes the message, None to leave it to the commands."""
+
+    def take(self, deps: Deps, markers: Markers, message: Inbound, command, subject: str,
+             now: dt.datetime) -> Outcome | None: ...
+
+
+def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, files=None,
+            conversation: Conversation | None = None) -> Outcome:
     """Exactly one effect per inbound message, and an answer for every message it acts on.
     `files`: where a message's attachments are kept (services/attachments.Files; the default
-    store when a message carries any)."""
+    store when a message carries any); `conversation`: a channel's dialogue (WhatsApp)."""
     if markers.seen(message.channel, message.message_id) is not None:
         _deliver_again(deps, message, now)
         return Outcome("duplicate")
@@ -249,6 +260,10 @@ def receive(deps: Deps, markers: Markers, message: Inbound, now: dt.datetime, fi
 
         files = default_files()
     try:
+        if conversation is not None:
+            taken = conversation.take(deps, markers, message, command, subject, now)
+            if taken is not None:
+                return taken
         if isinstance(command, File):
             return _file(deps, markers, message, command, subject, now, files, hits)
         if isinstance(command, Reply):
@@ -266,7 +281,7 @@ def _file(deps: Deps, markers: Markers, message: Inbound, command: File, subject
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_no_region"))
     new = _new_report(message, command, now)
     if new is not None:  # what the spam score weighs besides the words
-        new = replace(new, sender_messages=hits, attachments=len(message.attachments))
+        new = replace(new, sender_messages=hits, attachments=len(message.attachments) + len(message.media))
     if new is None:
         return _finish(deps, markers, message, now, Outcome("answered", "inbound_too_short"))
     limits.count_submission(deps.limiter, f"{message.channel}:{subject}", now)
@@ -294,7 +309,7 @@ def _new_report(message: Inbound, command: File, now: dt.datetime) -> NewReport 
 
     text = command.text.strip()[:DESCRIPTION_MAX]
     title = command.title.strip() if len(command.title.strip()) >= 5 else _shortened(text, TITLE_LENGTH)
-    body = {"kind": "complaint", "title": _shortened(title, TITLE_MAX - 3), "description": text,
+    body = {"kind": command.kind, "title": _shortened(title, TITLE_MAX - 3), "description": text,
             "channel": message.channel, "received_at": min(message.received_at, now).isoformat(),
             "location": {"province_code": command.regency_code.split(".")[0], "regency_code": command.regency_code},
             "reporter": {"name": message.name or REPORTER_NAMES.get(message.channel, SMS_REPORTER_NAME),
@@ -595,5 +610,10 @@ def _deliver_again(deps: Deps, message: Inbound, now: dt.datetime) -> None:
     deps.outbox.deliver([Message(_answer_key(message), message.channel, "", "").id], now)
 
 
-__all__ = ["Inbound", "ReceivedFile", "Outcome", "reporter_decision", "checked_files", "refused_text", "signed_reply", "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery",
-           "NotUnderstood", "number_key", "parse_mail", "contact_field"]
+# What a Conversation reads, files and answers with: the commands' own steps.
+file_report, finish, own_report, known_regions, leading_region = _file, _finish, _own_report, _known_regions, _region
+
+__all__ = ["Inbound", "ReceivedFile", "Outcome", "reporter_decision", "checked_files", "refused_text", "signed_reply",
+           "receive", "parse_command", "region_words", "File", "Reply", "StatusQuery", "NotUnderstood", "number_key",
+           "parse_mail", "contact_field", "Conversation", "file_report", "finish", "own_report", "known_regions",
+           "leading_region"]

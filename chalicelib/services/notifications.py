@@ -118,14 +118,42 @@ def _to_person(person: StaffMember, key: str, name: str, values: dict, tracking_
     return out
 
 
+# The WhatsApp template (registered with Meta in both languages; README, "WhatsApp") each reporter
+# message goes as, and the template values its {{1}}, {{2}}... take, in order.
+WHATSAPP_TEMPLATES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "reporter_dispatched": ("lapor_dispatched", ("tracking_id", "agency", "due", "track_url")),
+    "reporter_follow_up": ("lapor_follow_up", ("tracking_id", "message", "track_url")),
+    "reporter_final_answer": ("lapor_final_answer", ("tracking_id", "message", "due", "track_url")),
+    "reporter_completed": ("lapor_completed", ("tracking_id", "track_url")),
+    "reporter_postponed": ("lapor_postponed", ("tracking_id", "message", "due", "track_url")),
+    "reporter_ombudsman": ("lapor_ombudsman", ("tracking_id", "agency")),
+}
+WHATSAPP_PARAMETER_MAX = 1000  # Meta refuses a parameter with a line break, a tab or over 1,024 characters
+
+
+def whatsapp_template(name: str, values: dict[str, Any]) -> str | None:
+    if name not in WHATSAPP_TEMPLATES:
+        return None
+    template, keys = WHATSAPP_TEMPLATES[name]
+    parameters = [" ".join(str(values.get(k) or "-").split())[:WHATSAPP_PARAMETER_MAX] or "-" for k in keys]
+    return json.dumps({"name": template, "language": settings().whatsapp_template_language,
+                       "parameters": parameters}, ensure_ascii=False)
+
+
 def _to_reporter(report: Report, key: str, name: str, values: dict) -> list[Message]:
+    """Told on the channel they used: SMS → SMS, e-mail → e-mail, WhatsApp → a WhatsApp template
+    (the notifier falls back to the same words by SMS); any other channel → every contact on file."""
     rendered = render(name, {**values, "name": report.reporter.name})
+    channel, phone, email = report.channel, report.reporter.phone, report.reporter.email
+    if channel == "whatsapp" and phone:
+        return [Message(f"{key}|reporter|whatsapp", "whatsapp", phone, rendered["sms"], report.tracking_id,
+                        template=whatsapp_template(name, values))]
     out = []
-    if report.reporter.email:
-        out.append(Message(f"{key}|reporter|email", "email", report.reporter.email, rendered["text"],
+    if email and channel != "sms":
+        out.append(Message(f"{key}|reporter|email", "email", email, rendered["text"],
                                   report.tracking_id, rendered["subject"], rendered["html"]))
-    if report.reporter.phone:
-        out.append(Message(f"{key}|reporter|sms", "sms", report.reporter.phone, rendered["sms"],
+    if phone and channel != "email":
+        out.append(Message(f"{key}|reporter|sms", "sms", phone, rendered["sms"],
                                   report.tracking_id))
     return out
 

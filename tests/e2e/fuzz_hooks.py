@@ -5,7 +5,10 @@
 - every 4xx carries the documented error body (the platform's, or Open311's own);
 - staff calls sign in as one of the demo roles (FUZZ_TOKENS: a JSON {username: ID token}),
   chosen from the case itself, so a replay is the same request; linked (stateful) calls as the
-  central admin, so what one call creates the next may read.
+  central admin, so what one call creates the next may read;
+- the WhatsApp webhook (`POST /inbound/whatsapp`) is not signed here: every fuzz body meets the
+  documented 401 before it is parsed; its parser takes arbitrary JSON in
+  tests/unit/test_whatsapp_payload.py, and signed deliveries run in test_inbound_whatsapp.py.
 """
 from __future__ import annotations
 

@@ -24,11 +24,11 @@ import pytest
 from chalicelib import wiring
 from tests.integration.proof_support import module_world
 
-G, P, Q, T, U = "GetItem", "PutItem", "Query", "TransactWriteItems", "UpdateItem"
+G, P, Q, T, U, D = "GetItem", "PutItem", "Query", "TransactWriteItems", "UpdateItem", "DeleteItem"
 
 
 def calls(**ops) -> Counter:
-    return Counter({{"G": G, "P": P, "Q": Q, "T": T, "U": U}[k]: v for k, v in ops.items()})
+    return Counter({{"G": G, "P": P, "Q": Q, "T": T, "U": U, "D": D}[k]: v for k, v in ops.items()})
 
 
 #                                   budget (today)                      the design's minimum
@@ -64,6 +64,11 @@ BUDGET_AND_MINIMUM = {
     "my data":                     (calls(G=1, Q=2), calls(G=1, Q=2)),
     "correct contact":             (calls(G=1, T=1), calls(G=1, T=1)),
     "erase my data":               (calls(G=1, Q=1, T=1), calls(G=1, Q=1, T=1)),
+    # A WhatsApp message: its marker and the sender's dialogue read, the sender's limit; a question
+    # asked back keeps the dialogue, writes and sends the answer, then marks the message; the last
+    # answer files as LAPOR does (the marker in the report's transaction) and ends the dialogue.
+    "whatsapp dialogue turn":      (calls(G=2, P=3, U=3), calls(G=2, P=3, U=3)),
+    "whatsapp dialogue files":     (calls(D=1, G=2, T=2, U=4), calls(D=1, G=2, T=2, U=4)),
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

@@ -35,7 +35,7 @@ SCHEDULES = {"Sweep": "rate(15 minutes)", "MorningDigest": "cron(0 0 ? * MON-FRI
 CHECKED_IN_THE_TEMPLATE = {"AWS::S3::BucketPolicy", "AWS::Cognito::UserPool", "AWS::Cognito::UserPoolClient",
                            "AWS::Cognito::UserPoolGroup", "AWS::CloudWatch::Alarm", "AWS::SNS::Subscription",
                            "AWS::Lambda::EventInvokeConfig", "AWS::SNS::TopicPolicy", "AWS::SES::ReceiptRuleSet",
-                           "AWS::SES::ReceiptRule", "AWS::Lambda::Permission"}
+                           "AWS::SES::ReceiptRule", "AWS::Lambda::Permission", "AWS::SecretsManager::Secret"}
 
 
 @pytest.fixture(scope="module")
@@ -453,3 +453,33 @@ def test_retention_erases_attachment_objects_and_records_but_never_scans_or_writ
     assert _allowed(role, "s3:GetObject") == [] and _allowed(role, "s3:PutObject") == []
     assert _allowed(role, "dynamodb:Scan") == []
     assert _allowed(role, "dynamodb:DeleteItem")
+
+
+def test_the_whatsapp_secret_holds_the_noecho_parameters_and_only_the_api_and_sweep_read_it(stack, sam):
+    (name, secret), = _resources(sam, "AWS::SecretsManager::Secret").items()
+    text = secret["Properties"]["SecretString"]["Fn::Sub"]
+    assert json.loads(text.replace("${", "").replace("}\"", "\"")) == {
+        "app_secret": "WhatsAppAppSecret", "verify_token": "WhatsAppVerifyToken", "access_token": "WhatsAppAccessToken"}
+    for parameter in ("WhatsAppAppSecret", "WhatsAppVerifyToken", "WhatsAppAccessToken"):
+        assert sam["Parameters"][parameter]["NoEcho"] is True
+    assert sam["Globals"]["Function"]["Environment"]["Variables"]["WHATSAPP_SECRET_NAME"] == {"Ref": name}
+    readers = {logical_id for logical_id, r in sam["Resources"].items() if r["Type"] == "AWS::IAM::Role"
+               and "secretsmanager:GetSecretValue" in json.dumps(r)}
+    assert readers == {"ApiHandlerRole", "SweepRole"}
+    for role in readers:
+        statements = sam["Resources"][role]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        assert _allowed(statements, "secretsmanager:GetSecretValue") == [{"Ref": name}]
+    throttles = {(m["ResourcePath"], m["HttpMethod"]) for m in sam["Resources"]["RestAPI"]["Properties"]["MethodSettings"]}
+    assert ("/~1inbound~1whatsapp", "POST") in throttles
+
+
+def test_the_api_keeps_whatsapp_markers_and_dialogues_and_the_sweep_only_fallbacks_in_the_limits_table(stack):
+    """The webhook runs in the API function: its message markers (also inside the report's
+    transaction), the dialogue rows (put, deleted) and the SMS fallbacks of the templates it sends;
+    the sweep retries templates, so it keeps their fallbacks too. Nobody scans it."""
+    limits = "arn:aws:dynamodb:ap-southeast-3:123456789012:table/lapor-dev-limits"
+    api, sweep = _policy(stack, "ApiHandlerRole"), _policy(stack, "SweepRole")
+    for action in ("dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"):
+        assert limits in _allowed(api, action), action
+    assert _allowed(sweep, "dynamodb:PutItem").count(limits) == 1
+    assert limits not in _allowed(sweep, "dynamodb:DeleteItem") + _allowed(sweep, "dynamodb:GetItem")

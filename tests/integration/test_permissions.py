@@ -395,3 +395,10 @@ def test_the_reporters_own_data_opens_with_its_code_only(api, method, route, no_
     expected = {"no code": no_code, "wrong code": wrong, "right code": right,
                 **{f"staff {role}": staff for role in ROLES}}
     assert got == expected
+# ---- the WhatsApp webhook: Meta's signature (and verify token) is its only credential --------------------
+@pytest.mark.parametrize("role", ROLES)
+def test_no_staff_token_stands_in_for_the_whatsapp_signature_or_verify_token(api, role):
+    status, answer = api.post("/inbound/whatsapp", {"object": "whatsapp_business_account", "entry": []}, user=role)
+    assert status == 401 and answer["error"]["code"] == "unauthenticated"
+    status, answer = api.get("/inbound/whatsapp?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", user=role)
+    assert status == 403 and answer["error"]["code"] == "forbidden"

@@ -313,3 +313,62 @@ def test_the_reporters_own_data_routes_log_nothing_of_the_identity(api, capfd, m
     lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
     assert any('"access code reissued"' in line for line in lines) and any('"notification sent"' in line for line in lines)
     assert [line for line in lines if leaks(line)] == []
+def test_the_whatsapp_paths_log_nothing_of_the_senders_number_name_or_words(api, capfd, monkeypatch):
+    """The guided dialogue, a photo, a duplicate, a status callback, an unsigned and a wrongly
+    signed delivery carrying the number and the words, then a status change sent as a template
+    that Meta reports failed (the SMS fallback):
+    every log line is scanned for the number (with and without +), the profile name and the words."""
+    import boto3
+
+    from chalicelib import config
+    from chalicelib.adapters.whatsapp import forget_credentials, signature
+    from devtools.whatsapp_recorder import Recorder
+    from tests.integration import test_inbound_whatsapp as wa
+    from tests.unit.test_image_metadata import jpeg
+
+    recorder = Recorder().start()
+    monkeypatch.setenv("WHATSAPP_SECRET_NAME", "lapor-privacy-whatsapp")
+    monkeypatch.setenv("WHATSAPP_PHONE_NUMBER_ID", wa.PHONE_NUMBER_ID)
+    monkeypatch.setenv("WHATSAPP_API_BASE", recorder.url)
+    config.settings.cache_clear()
+    forget_credentials()
+    boto3.client("secretsmanager", region_name="ap-southeast-3").create_secret(
+        Name="lapor-privacy-whatsapp", SecretString=json.dumps({"app_secret": wa.APP_SECRET,
+                                                                 "verify_token": wa.VERIFY_TOKEN,
+                                                                 "access_token": wa.ACCESS_TOKEN}))
+    recorder.media["777001"] = (jpeg(), "image/jpeg")
+    words = "Pasar Petisah"
+
+    def post(payload, sign=wa.APP_SECRET):
+        payload = json.loads(json.dumps(payload).replace("Siti Rahmawati", NAME))
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", **({"X-Hub-Signature-256": signature(body, sign)} if sign else {})}
+        response = api.client.http.post(wa.PATH, headers=headers, body=body)
+        return response.status_code, json.loads(response.body)
+
+    try:
+        with captured_logs() as logs:
+            assert post(wa.text_event("Halo", "wamid.p1"))[1]["received"] == {"asked": 1}
+            assert post(wa.text_event("Halo", "wamid.p1"))[1]["received"] == {"duplicate": 1}
+            assert post(wa.text_event("1", "wamid.p2"))[1]["received"] == {"asked": 1}
+            assert post(wa.text_event("Medan", "wamid.p3"))[1]["received"] == {"asked": 1}
+            photo = wa.image_event("777001", "wamid.p4", caption=f"Lampu jalan mati di {words} sejak Senin")
+            assert post(photo)[1]["received"] == {"filed": 1}
+            assert post(wa.recorded("status-delivered.json"))[1]["received"] == {"skipped": 1}
+            assert post(wa.text_event(f"LAPOR MEDAN {words}", "wamid.p5"), sign=None)[0] == 401
+            assert post(wa.text_event(f"LAPOR MEDAN {words}", "wamid.p6"), sign="wrong-secret")[0] == 401
+            _, page = api.get("/staff/reports?channel=whatsapp", user=CENTRAL)
+            tid = page["items"][0]["tracking_id"]
+            api.post(f"/staff/reports/{tid}/actions", {"action": "dispatch", "agency_id": "pemkot-medan"}, user=CENTRAL)
+            failed = wa.status_event(f"wamid.local-{len(recorder.sent)}", "failed")  # the template: SMS instead
+            assert post(failed)[1]["received"] == {"skipped": 1, "fallback": 1}
+    finally:
+        recorder.stop()
+        forget_credentials()
+        config.settings.cache_clear()
+    assert any(m["type"] == "template" for m in recorder.sent)
+    out, err = capfd.readouterr()
+    lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
+    assert sum('"inbound whatsapp"' in line for line in lines) == 5 and any('"notification sent"' in line for line in lines)
+    assert sum('"whatsapp webhook refused"' in line for line in lines) == 2
+    assert [line for line in lines if leaks(line) or words in line or "Zainab" in line] == []
