@@ -1,5 +1,5 @@
 """DynamoDB calls per request, in-process against moto: submit, track, each staff action, the
-reporter's replies and the lists (provincial, agency, unit, central).
+reporter's replies, the lists (provincial, agency, unit, central) and the audit of identity reads.
 
     .venv/bin/python -m bench.calls_bench
 
@@ -128,6 +128,9 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("agency list", given("assigned"), lambda: ok(api.get("/staff/reports", user=MEDAN))),
         ("unit list", given("assigned"), lambda: ok(api.get("/staff/reports", user=DISHUB))),
         ("central list", given("assigned"), lambda: ok(api.get("/staff/reports", user=CENTRAL))),
+        ("audit by report", given("assigned"),
+         lambda: ok(api.get(f"/staff/audit?report={scene['tracking_id']}", user=CENTRAL))),
+        ("audit by user", given("assigned"), lambda: ok(api.get(f"/staff/audit?user={DISHUB}", user=CENTRAL))),
     ]
 
 

@@ -93,7 +93,10 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     "StaffReportList": {
         "type": "object", "required": ["items", "next_cursor"],
         "properties": {"items": {"type": "array", "items": {
-            "type": "object", "required": ["tracking_id", "reporter"],
+            "type": "object", "required": ["tracking_id", "anonymous"],
+            "description": "A list row. Never carries a reporter's name, e-mail or phone (the report view does, "
+                           "and each such read is audited)",
+            "not": {"required": ["reporter"]},
             "properties": {"next_due": {"oneOf": [{"$ref": REF.format(model="NextDue")}, {"type": "null"}]}}}},
                        "next_cursor": {"type": ["string", "null"]}},
     },
@@ -551,6 +554,35 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "key_id": _path_id(), "name": {"type": "string", "maxLength": 200},
 }
 
+
+# ---- the audit of identity reads (UU PDP): the central admin's --------------------------------------------
+def _audit_params(export: bool = False) -> tuple[Param, ...]:
+    from .adapters.audit import AUDIT_CURSOR_PATTERN
+    from .routes.audit import USERNAME
+    from .services.audit import EXPORT_MAX_ROWS
+
+    most = EXPORT_MAX_ROWS if export else 200
+    return (
+        Param("report", {**TID, "maxLength": 16}, "a report's tracking number (report or user is required)"),
+        Param("user", {"type": "string", "pattern": USERNAME, "maxLength": 128}, "a staff username"),
+        Param("from", DATE, "first day (WIB), inclusive"), Param("to", DATE, "last day (WIB), inclusive"),
+        Param("limit", {"type": "integer", "minimum": 1, "maximum": most, "default": 50 if not export else most}),
+        Param("cursor", {"type": "string", "pattern": AUDIT_CURSOR_PATTERN,
+                         "examples": ["2024-12-20T03:00:00.000000Z_0123456789abcdef0123456789abcdef"]},
+              "next_cursor (X-Next-Cursor) of the previous page"),
+    )
+
+
+_AUDIT_NOTE = ("Every staff answer that carries a reporter's name, e-mail or phone (the report view, an "
+               "action's answer) is recorded: who, role, when, which report, the route. Kept 5 years, "
+               "append-only. Newest first; by report, or by user (both: that user's reads of that report).")
+OPERATIONS.update({
+    ("GET", "/staff/audit"): Op("Who saw a reporter's identity (central admin only)", STAFF, query=_audit_params,
+                                description=_AUDIT_NOTE, errors=(400, 403)),
+    ("GET", "/staff/audit/export"): Op("The identity reads as CSV (central admin only)", STAFF,
+                                       query=lambda: _audit_params(export=True), ok_headers=_EXPORT_HEADERS,
+                                       description=_AUDIT_NOTE, ok_types=("text/csv",), errors=(400, 403)),
+})
 
 # ---- building ---------------------------------------------------------------------------------
 def _model_schema(name: str, components: dict[str, Any]) -> dict[str, Any]:

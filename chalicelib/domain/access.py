@@ -30,3 +30,10 @@ def sees_reporter_identity(principal: Principal, report: Report) -> bool:
     return principal.role == Role.CENTRAL_ADMIN or (
         not report.anonymous and principal.role in (Role.AGENCY_ADMIN, Role.LIAISON_OFFICER, Role.PROVINCIAL_ADMIN)
     )
+
+
+def shows_reporter_identity(principal: Principal, report: Report) -> bool:
+    """Whether an answer to `principal` carries a name, e-mail or phone of `report`'s reporter:
+    the one condition of an identity-read audit event (services/audit.py)."""
+    r = report.reporter
+    return sees_reporter_identity(principal, report) and any((r.name, r.email, r.phone))

@@ -98,7 +98,9 @@ def reporter_identity(principal: Principal, report: Report) -> dict[str, Any]:
 
 def staff_summary(report: Report, principal: Principal, directory, now: dt.datetime,
                   calendar: WorkingCalendar | None = None) -> dict[str, Any]:
-    """A list row: enough to triage, nothing that needs a second read. With the calendar in
+    """A list row: enough to triage, nothing that needs a second read, and no reporter identity
+    (minimisation: a list shows many reporters to triage none; the report view shows one, audited).
+    With the calendar in
     force, `next_due` is the officer's nearest open deadline in working days (what a queue sorts on)."""
     return {
         "tracking_id": report.tracking_id,
@@ -116,7 +118,6 @@ def staff_summary(report: Report, principal: Principal, directory, now: dt.datet
         "overdue": report.is_overdue(now),
         "anonymous": report.anonymous,
         "confidential": report.confidential,
-        "reporter": reporter_identity(principal, report),
         "next_due": next_due(report, calendar, to_wib_date(now)) if calendar else None,
     }
 
