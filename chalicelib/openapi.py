@@ -86,7 +86,9 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "ReporterView": {
         "type": "object", "required": ["name", "email", "phone"],
-        "description": "\"Anonim\" with null contacts to everyone but the central admin when the report is anonymous",
+        "description": "\"Anonim\" with null contacts to everyone but the central admin when the report is anonymous; "
+                       "\"(disembunyikan)\" with null contacts to everyone but the central admin once the report is "
+                       "completed or archived (officers see a contact only while the report is open in their unit)",
         "properties": {"name": {"type": "string"}, "email": {"type": ["string", "null"]},
                        "phone": {"type": ["string", "null"]}},
     },

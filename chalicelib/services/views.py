@@ -12,6 +12,7 @@ from ..domain.roles import Principal
 from ..domain.worklist import allowed_actions, archive_reasons, next_due, stage_clocks
 
 ANONYMOUS_NAME = "Anonim"
+HIDDEN_NAME = "(disembunyikan)"  # a named reporter whose report is closed, to everyone but the central admin
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -90,10 +91,12 @@ def public_view(report: Report, events: list[Event], directory, regions, now: dt
 
 
 def reporter_identity(principal: Principal, report: Report) -> dict[str, Any]:
+    """The reporter as `principal` may see them: "Anonim" for an anonymous report, "(disembunyikan)"
+    for a named one that is closed or no longer theirs (domain.access.sees_reporter_identity)."""
     if sees_reporter_identity(principal, report):
         r = report.reporter
         return {"name": r.name, "email": r.email, "phone": r.phone}
-    return {"name": ANONYMOUS_NAME, "email": None, "phone": None}
+    return {"name": ANONYMOUS_NAME if report.anonymous else HIDDEN_NAME, "email": None, "phone": None}
 
 
 def staff_summary(report: Report, principal: Principal, directory, now: dt.datetime,

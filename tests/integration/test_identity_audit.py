@@ -206,3 +206,40 @@ def test_the_central_admins_history_shows_who_saw_the_reporter_and_no_one_elses_
     for user in (M, H):
         _, other = api.get(f"/staff/reports/{tid}", user=user)
         assert not [e for e in other["history"] if e["action"] == "identity_read"]
+
+
+# ---- after closing, only the central admin sees a reporter -----------------------------------------------
+HIDDEN = {"name": "(disembunyikan)", "email": None, "phone": None}
+
+
+@pytest.mark.parametrize("status", ["completed", "archived"])
+def test_once_closed_officers_see_the_reporter_masked_and_no_read_is_recorded(api, status):
+    from chalicelib.domain.roles import Principal, Role
+    from chalicelib.services import reports
+    from tests.integration.proof_support import bare_deps
+
+    if status == "completed":
+        tid = _fresh("completed")
+    else:  # the central admin archives a report as spam before it is dispatched
+        tid = _fresh("submitted")
+        reports.staff_action(bare_deps(), Principal("setup.central", Role.CENTRAL_ADMIN), tid, "archive",
+                             {"reason": "spam"}, tick())
+    readers = (M, H, S) if status == "completed" else (S,)  # an archived report never reached the agency
+    for user in readers:
+        code, view = api.get(f"/staff/reports/{tid}", user=user)
+        assert code == 200 and view["reporter"] == HIDDEN, (user, view.get("reporter"))
+    assert [r for user in readers for r in _reads(user)] == []
+    _, central = api.get(f"/staff/reports/{tid}", user=C)
+    assert central["reporter"]["name"] == "Rina Marlina" and [r.tracking_id for r in _reads(C)] == [tid]
+
+
+def test_the_unit_sees_the_contact_while_the_report_is_open_and_not_after(api):
+    from chalicelib import wiring
+    from scheduled.sweep import run_sweep
+
+    tid = _fresh("awaiting_reporter")
+    assert api.get(f"/staff/reports/{tid}", user=H)[1]["reporter"]["email"] == "rina@example.com"
+    api.platform.clock.advance(days=30)  # no reply in time: the sweep completes it
+    run_sweep(wiring.now())
+    assert wiring.deps().reports.get(tid).status.value == "completed"
+    assert api.get(f"/staff/reports/{tid}", user=H)[1]["reporter"] == HIDDEN
