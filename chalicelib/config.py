@@ -84,3 +84,22 @@ def settings() -> Settings:
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
     )
+
+
+# ---- what the platform tells people about their data (UU PDP notice) ----------------------------------
+@dataclass(frozen=True)
+class Notice:
+    """The consent text's version (stored with each report) and the retention periods the notice
+    states; the retention job reads the same settings (RETENTION_MONTHS_AFTER_CLOSING, SPAM_RETENTION_DAYS)."""
+
+    consent_version: str
+    retention_months_after_closing: int
+    spam_retention_days: int
+
+
+@lru_cache(maxsize=1)
+def notice() -> Notice:
+    env = os.environ
+    return Notice(consent_version=env.get("CONSENT_VERSION", "2026-12"),
+                  retention_months_after_closing=int(env.get("RETENTION_MONTHS_AFTER_CLOSING", "24")),
+                  spam_retention_days=int(env.get("SPAM_RETENTION_DAYS", "90")))

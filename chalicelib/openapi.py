@@ -36,6 +36,13 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "received_at": {"type": "string", "format": "date-time"},
             "confidential": {"type": "boolean"}, "anonymous": {"type": "boolean"},
             "agency_id": {"type": ["string", "null"]},
+            "privacy_notice": {
+                "type": "object", "required": ["consent_version", "id", "en", "url"],
+                "description": "UU PDP notice: what the reporter's data is used for, who sees it, how long it is "
+                               "kept and their rights (Indonesian and English), the privacy page's address and "
+                               "the version stored with the report",
+                "properties": {"consent_version": {"type": "string"}, "id": {"type": "string"},
+                               "en": {"type": "string"}, "url": {"type": "string"}}},
         },
     },
     "PublicReport": {
@@ -420,6 +427,12 @@ _EXPORT_HEADERS = {
     "X-Export-Rows": {"schema": {"type": "string"}, "description": "rows in this page of the export"},
     "X-Next-Cursor": {"schema": {"type": "string"}, "description": "present when more rows remain: pass as cursor"},
 }
+PRIVACY_NOTE = ("Personal data (UU PDP 27/2022): the reporter's name, e-mail and phone are used only to handle "
+                "the report and keep them informed; only the central admin and the officers handling it while it is "
+                "open see them; the identity is erased RETENTION_MONTHS_AFTER_CLOSING months after closing (default 24; "
+                "archived spam: SPAM_RETENTION_DAYS, default 90); the reporter may see, correct and erase it. The "
+                "answer carries this notice (`privacy_notice`; Open311: `service_notice`) and the privacy page, "
+                "GET /privacy; the consent version in force (CONSENT_VERSION) is stored with the report.")
 _XLSX_NOTE = "Excel (format=xlsx) needs `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or */*)."
 _O311 = dict(tag="open311", kind="open311", ok_types=(JSON, "text/xml"), errors=(400, 403, 404))
 _O311_LIST = dict(_O311, ok_schema="Open311List")
@@ -439,7 +452,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                              ok_schema="Created", errors=(400, 409, 422, 429),
                              ok_headers={"Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]},
                                                                  "description": "this is the first answer, replayed"}},
-                             description="A report that names an agency is created `dispatched` to it."),
+                             description="A report that names an agency is created `dispatched` to it. " + PRIVACY_NOTE),
     ("GET", "/reports/{tid}"): Op("Track a report", "public", headers=(ACCESS_CODE,), ok_schema="PublicReport",
                                   errors=(403, 404, 429),
                                   description="Confidential or unpublished reports are 404 without their access code."),
@@ -504,11 +517,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/open311/v2/services/{name}"): Op("Open311 service definition ({code}.json|xml)", **_O311),
     ("GET", "/open311/v2/requests.json"): Op("Open311 requests", query=_open311_list_params,
                                              **{**_O311_LIST, "ok_types": (JSON,), "errors": _O311_422}),
-    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form",
+    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form", description=PRIVACY_NOTE,
                                               **{**_O311_LIST, "ok_types": (JSON,), "errors": _O311_422}),
     ("GET", "/open311/v2/requests.xml"): Op("Open311 requests (XML)", query=_open311_list_params,
                                             **{**_O311_LIST, "ok_types": ("text/xml",), "errors": _O311_422}),
-    ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form",
+    ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form", description=PRIVACY_NOTE,
                                              **{**_O311_LIST, "ok_types": ("text/xml",), "errors": _O311_422}),
     ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE,
                                                **_O311_LIST),
@@ -579,6 +592,8 @@ _AUDIT_NOTE = ("Every staff answer that carries a reporter's name, e-mail or pho
                "action's answer) is recorded: who, role, when, which report, the route. Kept 5 years, "
                "append-only. Newest first; by report, or by user (both: that user's reads of that report).")
 OPERATIONS.update({
+    ("GET", "/privacy"): Op("The privacy notice (HTML): purpose, who sees what, retention, rights", "web",
+                            ok_types=("text/html",), errors=(), kind="web", description=PRIVACY_NOTE),
     ("GET", "/staff/audit"): Op("Who saw a reporter's identity (central admin only)", STAFF, query=_audit_params,
                                 description=_AUDIT_NOTE, errors=(400, 403)),
     ("GET", "/staff/audit/export"): Op("The identity reads as CSV (central admin only)", STAFF,

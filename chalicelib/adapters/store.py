@@ -155,6 +155,7 @@ _BODY_FIELDS = (
     "access_code_hash", "title", "description", "requested_agency_id", "anonymous",
     "field_inspection", "archive_reason", "rating", "ombudsman_referred", "deadlines",
     "deadline_calendars", "stage_done", "paused_remaining", "created_by", "done_tasks",
+    "consent_version",
 )
 _BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at", "public_updated_at")
 

@@ -123,6 +123,7 @@ class Report:
     next_action_at: dt.datetime | None = None
     # When the public timeline last moved (Open311's updated_datetime; its updated_after index).
     public_updated_at: dt.datetime | None = None
+    consent_version: str | None = None  # the privacy notice in force when it was received (config.notice)
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)

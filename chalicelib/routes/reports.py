@@ -15,6 +15,7 @@ from ..domain.report import CHANNELS, KINDS, Location, Reporter
 from ..http import Query, access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from ..lazy import lazy_import
 from ..services import reports, views
+from ..services.notice import privacy_notice
 from ..services.calendar import current_calendar
 
 schemas = lazy_import("chalicelib.schemas")
@@ -71,6 +72,7 @@ def _created(report, code: str) -> dict:
         "deadlines": dict(report.deadlines), "received_at": report.received_at.isoformat(),
         "confidential": report.confidential, "anonymous": report.anonymous,
         "agency_id": report.agency_id,
+        "privacy_notice": privacy_notice(),
     }
 
 

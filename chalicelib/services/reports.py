@@ -13,6 +13,7 @@ from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
 from ..domain.query import ListQuery
 from ..domain.report import AgencyRef, Location, Report, Reporter
 from ..domain.roles import REPORTER, Principal, Role
+from ..config import notice
 from . import limits
 from .calendar import current_calculator
 
@@ -114,6 +115,7 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
             channel=new.channel, received_at=received_at, status=Status.SUBMITTED,
             occurred_on=new.occurred_on, category_id=new.category_id, requested_agency_id=new.agency_id,
             anonymous=new.anonymous, confidential=new.confidential, created_by=actor.actor,
+            consent_version=notice().consent_version,  # every door: the notice in force at intake
         )
         report.start(actor, now, calc, agency)
         try:

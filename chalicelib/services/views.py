@@ -146,6 +146,7 @@ def staff_view(report: Report, events: list[Event], principal: Principal, direct
         "final_answer_at": _iso(report.final_answer_at),
         "completed_at": _iso(report.completed_at),
         "created_by": report.created_by,
+        "consent_version": report.consent_version,
         "version": report.version,
         "allowed_actions": allowed,
         "archive_reasons": list(archive_reasons(principal)) if "archive" in allowed else [],

@@ -610,7 +610,8 @@
     var who = el("section", { className: "card", "aria-labelledby": "reporter-title" });
     who.appendChild(tx("h2", "Pelapor", "Reporter", { id: "reporter-title" }));
     who.appendChild(facts([["Nama", "Name", r.reporter.name], ["E-mail", "E-mail", r.reporter.email],
-                           ["Telepon", "Phone", r.reporter.phone]]));
+                           ["Telepon", "Phone", r.reporter.phone],
+                           ["Versi persetujuan privasi", "Privacy consent version", r.consent_version]]));
     main.appendChild(who);
 
     var attachments = el("section", { className: "card", "aria-labelledby": "att-title" });
