@@ -590,15 +590,16 @@ def _audit_params(export: bool = False) -> tuple[Param, ...]:
 
 _AUDIT_NOTE = ("Every staff answer that carries a reporter's name, e-mail or phone (the report view, an "
                "action's answer) is recorded: who, role, when, which report, the route. Kept 5 years, "
-               "append-only. Newest first; by report, or by user (both: that user's reads of that report).")
+               "append-only. Newest first; by report, or by user (both: that user's reads of that report); "
+               "neither, or `from` after `to`: 422.")
 OPERATIONS.update({
     ("GET", "/privacy"): Op("The privacy notice (HTML): purpose, who sees what, retention, rights", "web",
                             ok_types=("text/html",), errors=(), kind="web", description=PRIVACY_NOTE),
     ("GET", "/staff/audit"): Op("Who saw a reporter's identity (central admin only)", STAFF, query=_audit_params,
-                                description=_AUDIT_NOTE, errors=(400, 403)),
+                                description=_AUDIT_NOTE, errors=(400, 403, 422)),
     ("GET", "/staff/audit/export"): Op("The identity reads as CSV (central admin only)", STAFF,
                                        query=lambda: _audit_params(export=True), ok_headers=_EXPORT_HEADERS,
-                                       description=_AUDIT_NOTE, ok_types=("text/csv",), errors=(400, 403)),
+                                       description=_AUDIT_NOTE, ok_types=("text/csv",), errors=(400, 403, 422)),
 })
 
 # ---- building ---------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from typing import Any
 from ..domain.access import shows_reporter_identity
 from ..domain.audit import IDENTITY_READ, IdentityRead
 from ..domain.calendar import WIB
-from ..domain.errors import Forbidden, InvalidInput
+from ..domain.errors import Forbidden, Unprocessable
 from ..domain.report import Report
 from ..domain.roles import Principal, Role
 
@@ -43,7 +43,7 @@ class AuditFilters:
 
     def period(self) -> tuple[dt.datetime | None, dt.datetime | None]:
         if self.date_from and self.date_to and self.date_from > self.date_to:
-            raise InvalidInput("Periode tidak valid", "Invalid period", {"from": "setelah `to` / after `to`"})
+            raise Unprocessable("Periode tidak valid", "Invalid period", {"from": "setelah `to` / after `to`"})
         start = dt.datetime.combine(self.date_from, dt.time(), WIB) if self.date_from else None
         end = dt.datetime.combine(self.date_to + dt.timedelta(days=1), dt.time(), WIB) if self.date_to else None
         return start, end
@@ -52,7 +52,7 @@ class AuditFilters:
 def _page(log, principal: Principal, filters: AuditFilters, limit: int, cursor: str | None):
     _central_only(principal)
     if filters.tracking_id is None and filters.username is None:
-        raise InvalidInput("Sebutkan laporan atau pengguna", "Name a report or a user",
+        raise Unprocessable("Sebutkan laporan atau pengguna", "Name a report or a user",
                            {"report": "report atau / or user", "user": "report atau / or user"})
     since, until = filters.period()
     return log.page(tracking_id=filters.tracking_id, username=filters.username, since=since, until=until,
