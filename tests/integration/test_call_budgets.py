@@ -17,7 +17,8 @@ per index partition (a province is two, "everything" one per status).
 
 Identity reads (UU PDP audit, services/audit.py): every answer that shows a reporter's name, e-mail
 or phone writes one audit item (PutItem, conditional) — the staff view and every action's answer,
-the P=1 in their rows. It is a put of its own, not an item of the change's transaction: the audit
+the P=1 in their rows (not reroute's: the report has left the caller, whose answer then shows the
+reporter masked, so nothing is read and nothing recorded). It is a put of its own, not an item of the change's transaction: the audit
 table is another table with another life (5-year TTL, no update rights), a read writes it too, and
 a transaction would cost the same write units plus its 2x. The central admin's view and answers
 also read the report's identity reads for its history (one Query on the audit table, the second
@@ -55,8 +56,8 @@ BUDGET_AND_MINIMUM = {
     "correct":                     (calls(G=2, P=1, Q=2, T=1), calls(G=2, P=1, Q=2, T=1)),
     "forward":                     (calls(G=3, P=1, Q=2, T=2, U=4), calls(G=3, P=1, Q=2, T=2, U=4)),
     "assign":                      (calls(G=3, P=1, Q=2, T=2), calls(G=3, P=1, Q=2, T=2)),
-    "reroute (agency)":            (calls(G=2, P=1, Q=1, T=2), calls(G=2, P=1, Q=1, T=2)),
-    "reroute (unit)":              (calls(G=3, P=1, Q=1, T=2), calls(G=3, P=1, Q=1, T=2)),
+    "reroute (agency)":            (calls(G=2, Q=1, T=2), calls(G=2, Q=1, T=2)),
+    "reroute (unit)":              (calls(G=3, Q=1, T=2), calls(G=3, Q=1, T=2)),
     "set_field_inspection":        (calls(G=3, P=1, Q=1, T=1), calls(G=3, P=1, Q=1, T=1)),
     "respond":                     (calls(G=3, P=1, Q=1, T=2, U=4), calls(G=3, P=1, Q=1, T=2, U=4)),
     "final_answer":                (calls(G=3, P=1, Q=1, T=2, U=4), calls(G=3, P=1, Q=1, T=2, U=4)),
