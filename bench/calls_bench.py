@@ -1,5 +1,5 @@
 """DynamoDB calls per request, in-process against moto: submit, track, each staff action, the
-reporter's replies and the lists (provincial, agency, unit, central).
+reporter's replies, the lists (provincial, agency, unit, central) and the audit of identity reads.
 
     .venv/bin/python -m bench.calls_bench
 
@@ -27,13 +27,17 @@ class DynamoCalls:
     def __init__(self) -> None:
         self.calls: Counter = Counter()
         self.active = False
+        self.watched: list = []
 
     def _on_call(self, event_name: str, **_kwargs) -> None:
         if self.active:
             self.calls[event_name.rsplit(".", 1)[-1]] += 1
 
     def _watch(self, client) -> None:
+        # A handler left by an earlier meter would keep the id and take this meter's counts.
+        client.meta.events.unregister("before-call.dynamodb", unique_id=self.HANDLER_ID)
         client.meta.events.register("before-call.dynamodb", self._on_call, unique_id=self.HANDLER_ID)
+        self.watched.append(client)
 
     @contextlib.contextmanager
     def installed(self) -> Iterator["DynamoCalls"]:
@@ -58,6 +62,9 @@ class DynamoCalls:
             yield self
         finally:
             Session.create_client = original
+            for client in self.watched:
+                client.meta.events.unregister("before-call.dynamodb", unique_id=self.HANDLER_ID)
+            self.watched = []
 
     @contextlib.contextmanager
     def counting(self) -> Iterator[Counter]:
@@ -128,6 +135,9 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("agency list", given("assigned"), lambda: ok(api.get("/staff/reports", user=MEDAN))),
         ("unit list", given("assigned"), lambda: ok(api.get("/staff/reports", user=DISHUB))),
         ("central list", given("assigned"), lambda: ok(api.get("/staff/reports", user=CENTRAL))),
+        ("audit by report", given("assigned"),
+         lambda: ok(api.get(f"/staff/audit?report={scene['tracking_id']}", user=CENTRAL))),
+        ("audit by user", given("assigned"), lambda: ok(api.get(f"/staff/audit?user={DISHUB}", user=CENTRAL))),
         *reporter_data_scenarios(api, given, scene, ok),
     ]
 

@@ -43,6 +43,7 @@ class Settings:
     access_code_recoveries_per_client: int = 10  # an hour, any report
     retention_months_after_closing: int = 24
     spam_retention_days: int = 90
+    consent_version: str = "2026-12"  # the privacy notice in force, stored with each report
     # WhatsApp Business Cloud API: the secret (Secrets Manager, JSON: app_secret, verify_token,
     # access_token) is named here and read on first use; "" or no phone number id: not configured.
     whatsapp_secret_name: str = ""
@@ -114,9 +115,28 @@ def settings() -> Settings:
         access_code_recoveries_per_client=int(env.get("ACCESS_CODE_RECOVERIES_PER_CLIENT_PER_HOUR", "10")),
         retention_months_after_closing=int(env.get("RETENTION_MONTHS_AFTER_CLOSING", "24")),
         spam_retention_days=int(env.get("SPAM_RETENTION_DAYS", "90")),
+        consent_version=env.get("CONSENT_VERSION", "2026-12"),
         whatsapp_secret_name=env.get("WHATSAPP_SECRET_NAME", ""),
         whatsapp_phone_number_id=env.get("WHATSAPP_PHONE_NUMBER_ID", ""),
         whatsapp_api_base=env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0").rstrip("/"),
         whatsapp_dialogue_minutes=int(env.get("WHATSAPP_DIALOGUE_MINUTES", "30")),
         whatsapp_template_language=env.get("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
     )
+
+
+# ---- what the platform tells people about their data (UU PDP notice) ----------------------------------
+@dataclass(frozen=True)
+class Notice:
+    """The consent text's version (stored with each report) and the retention periods the notice
+    states; the retention job reads the same settings (RETENTION_MONTHS_AFTER_CLOSING, SPAM_RETENTION_DAYS)."""
+
+    consent_version: str
+    retention_months_after_closing: int
+    spam_retention_days: int
+
+
+def notice() -> Notice:
+    """What the notice states, from the same settings the retention job reads."""
+    s = settings()
+    return Notice(consent_version=s.consent_version, retention_months_after_closing=s.retention_months_after_closing,
+                  spam_retention_days=s.spam_retention_days)

@@ -36,6 +36,13 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
             "received_at": {"type": "string", "format": "date-time"},
             "confidential": {"type": "boolean"}, "anonymous": {"type": "boolean"},
             "agency_id": {"type": ["string", "null"]},
+            "privacy_notice": {
+                "type": "object", "required": ["consent_version", "id", "en", "url"],
+                "description": "UU PDP notice: what the reporter's data is used for, who sees it, how long it is "
+                               "kept and their rights (Indonesian and English), the privacy page's address and "
+                               "the version stored with the report",
+                "properties": {"consent_version": {"type": "string"}, "id": {"type": "string"},
+                               "en": {"type": "string"}, "url": {"type": "string"}}},
         },
     },
     "PublicReport": {
@@ -89,14 +96,19 @@ RESPONSE_SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "ReporterView": {
         "type": "object", "required": ["name", "email", "phone"],
-        "description": "\"Anonim\" with null contacts to everyone but the central admin when the report is anonymous",
+        "description": "\"Anonim\" with null contacts to everyone but the central admin when the report is anonymous; "
+                       "\"(disembunyikan)\" with null contacts to everyone but the central admin once the report is "
+                       "completed or archived (officers see a contact only while the report is open in their unit)",
         "properties": {"name": {"type": "string"}, "email": {"type": ["string", "null"]},
                        "phone": {"type": ["string", "null"]}},
     },
     "StaffReportList": {
         "type": "object", "required": ["items", "next_cursor"],
         "properties": {"items": {"type": "array", "items": {
-            "type": "object", "required": ["tracking_id", "reporter"],
+            "type": "object", "required": ["tracking_id", "anonymous"],
+            "description": "A list row. Never carries a reporter's name, e-mail or phone (the report view does, "
+                           "and each such read is audited)",
+            "not": {"required": ["reporter"]},
             "properties": {"next_due": {"oneOf": [{"$ref": REF.format(model="NextDue")}, {"type": "null"}]}}}},
                        "next_cursor": {"type": ["string", "null"]}},
     },
@@ -436,6 +448,12 @@ _EXPORT_HEADERS = {
     "X-Export-Rows": {"schema": {"type": "string"}, "description": "rows in this page of the export"},
     "X-Next-Cursor": {"schema": {"type": "string"}, "description": "present when more rows remain: pass as cursor"},
 }
+PRIVACY_NOTE = ("Personal data (UU PDP 27/2022): the reporter's name, e-mail and phone are used only to handle "
+                "the report and keep them informed; only the central admin and the officers handling it while it is "
+                "open see them; the identity is erased RETENTION_MONTHS_AFTER_CLOSING months after closing (default 24; "
+                "archived spam: SPAM_RETENTION_DAYS, default 90); the reporter may see, correct and erase it. The "
+                "answer carries this notice (`privacy_notice`; Open311: `service_notice`) and the privacy page, "
+                "GET /privacy; the consent version in force (CONSENT_VERSION) is stored with the report.")
 _XLSX_NOTE = "Excel (format=xlsx) needs `Accept: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet` (or */*)."
 _O311 = dict(tag="open311", kind="open311", ok_types=(JSON, "text/xml"), errors=(400, 403, 404))
 _O311_LIST = dict(_O311, ok_schema="Open311List")
@@ -455,7 +473,7 @@ OPERATIONS: dict[tuple[str, str], Op] = {
                              ok_schema="Created", errors=(400, 409, 422, 429),
                              ok_headers={"Idempotent-Replayed": {"schema": {"type": "string", "enum": ["true"]},
                                                                  "description": "this is the first answer, replayed"}},
-                             description="A report that names an agency is created `dispatched` to it."),
+                             description="A report that names an agency is created `dispatched` to it. " + PRIVACY_NOTE),
     ("GET", "/reports/{tid}"): Op("Track a report", "public", headers=(ACCESS_CODE,), ok_schema="PublicReport",
                                   errors=(403, 404, 429),
                                   description="Confidential or unpublished reports are 404 without their access code."),
@@ -520,11 +538,11 @@ OPERATIONS: dict[tuple[str, str], Op] = {
     ("GET", "/open311/v2/services/{name}"): Op("Open311 service definition ({code}.json|xml)", **_O311),
     ("GET", "/open311/v2/requests.json"): Op("Open311 requests", query=_open311_list_params,
                                              **{**_O311_LIST, "ok_types": (JSON,), "errors": _O311_422}),
-    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form",
+    ("POST", "/open311/v2/requests.json"): Op("Open311 new request", body="open311-form", description=PRIVACY_NOTE,
                                               **{**_O311_LIST, "ok_types": (JSON,), "errors": _O311_422}),
     ("GET", "/open311/v2/requests.xml"): Op("Open311 requests (XML)", query=_open311_list_params,
                                             **{**_O311_LIST, "ok_types": ("text/xml",), "errors": _O311_422}),
-    ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form",
+    ("POST", "/open311/v2/requests.xml"): Op("Open311 new request (XML)", body="open311-form", description=PRIVACY_NOTE,
                                              **{**_O311_LIST, "ok_types": ("text/xml",), "errors": _O311_422}),
     ("GET", "/open311/v2/requests/{name}"): Op("Open311 one request ({id}.json|xml)", query=OPEN311_ONE,
                                                **_O311_LIST),
@@ -627,6 +645,38 @@ PATH_PARAMS: dict[str, dict[str, Any]] = {
     "key_id": _path_id(), "name": {"type": "string", "maxLength": 200},
 }
 
+
+# ---- the audit of identity reads (UU PDP): the central admin's --------------------------------------------
+def _audit_params(export: bool = False) -> tuple[Param, ...]:
+    from .adapters.audit import AUDIT_CURSOR_PATTERN
+    from .routes.audit import USERNAME
+    from .services.audit import EXPORT_MAX_ROWS
+
+    most = EXPORT_MAX_ROWS if export else 200
+    return (
+        Param("report", {**TID, "maxLength": 16}, "a report's tracking number (report or user is required)"),
+        Param("user", {"type": "string", "pattern": USERNAME, "maxLength": 128}, "a staff username"),
+        Param("from", DATE, "first day (WIB), inclusive"), Param("to", DATE, "last day (WIB), inclusive"),
+        Param("limit", {"type": "integer", "minimum": 1, "maximum": most, "default": 50 if not export else most}),
+        Param("cursor", {"type": "string", "pattern": AUDIT_CURSOR_PATTERN,
+                         "examples": ["2024-12-20T03:00:00.000000Z_0123456789abcdef0123456789abcdef"]},
+              "next_cursor (X-Next-Cursor) of the previous page"),
+    )
+
+
+_AUDIT_NOTE = ("Every staff answer that carries a reporter's name, e-mail or phone (the report view, an "
+               "action's answer) is recorded: who, role, when, which report, the route. Kept 5 years, "
+               "append-only. Newest first; by report, or by user (both: that user's reads of that report); "
+               "neither, or `from` after `to`: 422.")
+OPERATIONS.update({
+    ("GET", "/privacy"): Op("The privacy notice (HTML): purpose, who sees what, retention, rights", "web",
+                            ok_types=("text/html",), errors=(), kind="web", description=PRIVACY_NOTE),
+    ("GET", "/staff/audit"): Op("Who saw a reporter's identity (central admin only)", STAFF, query=_audit_params,
+                                description=_AUDIT_NOTE, errors=(400, 403, 422)),
+    ("GET", "/staff/audit/export"): Op("The identity reads as CSV (central admin only)", STAFF,
+                                       query=lambda: _audit_params(export=True), ok_headers=_EXPORT_HEADERS,
+                                       description=_AUDIT_NOTE, ok_types=("text/csv",), errors=(400, 403, 422)),
+})
 
 # ---- building ---------------------------------------------------------------------------------
 def _model_schema(name: str, components: dict[str, Any]) -> dict[str, Any]:

@@ -88,6 +88,13 @@ def limiter():
     return DynamoLimiter()
 
 
+@lru_cache(maxsize=1)
+def audit_log():
+    from .adapters.audit import DynamoAuditLog
+
+    return DynamoAuditLog()
+
+
 _verifier = None
 
 

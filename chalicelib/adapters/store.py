@@ -161,6 +161,7 @@ _BODY_FIELDS = (
     "field_inspection", "archive_reason", "rating", "ombudsman_referred", "deadlines",
     "deadline_calendars", "stage_done", "paused_remaining", "created_by", "done_tasks",
     "spam_score", "spam_flagged",
+    "consent_version",
 )
 _BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "completed_at", "public_updated_at",
                "closed_at", "identity_erased_at")

@@ -7,6 +7,7 @@ from pynamodb.models import Model
 
 from ..config import settings
 from .attachments import AttachmentModel
+from .audit import AuditModel
 from .counters import CounterModel
 from .limits import LimitModel
 from .open311_keys import ApiKeyModel
@@ -16,7 +17,7 @@ from .store import DirectoryModel, EventModel, ReportModel, SettingModel
 # One model per table (several models may share a table: this names the one that creates it).
 MODELS: tuple[type[Model], ...] = (
     ReportModel, EventModel, DirectoryModel, SettingModel, OutboxModel, LimitModel, ApiKeyModel,
-    CounterModel, AttachmentModel,
+    CounterModel, AttachmentModel, AuditModel,
 )
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .errors import NotFound
+from .lifecycle import CLOSED
 from .report import Report
 from .roles import Principal, Role
 
@@ -25,8 +26,21 @@ def require_scope(principal: Principal, report: Report) -> None:
         raise NotFound("Laporan tidak ditemukan", "Report not found")
 
 
+HANDLERS = (Role.AGENCY_ADMIN, Role.LIAISON_OFFICER, Role.PROVINCIAL_ADMIN)
+
+
 def sees_reporter_identity(principal: Principal, report: Report) -> bool:
-    """Anonymous reports show their reporter to the central admin only."""
-    return principal.role == Role.CENTRAL_ADMIN or (
-        not report.anonymous and principal.role in (Role.AGENCY_ADMIN, Role.LIAISON_OFFICER, Role.PROVINCIAL_ADMIN)
-    )
+    """The central admin always. Others see a named (not anonymous) reporter only while the
+    report is open and in their scope (their unit, agency or province): once it is completed or
+    archived, or has left them, the contact is no longer theirs to use (UU PDP purpose limitation)."""
+    if principal.role == Role.CENTRAL_ADMIN:
+        return True
+    return (principal.role in HANDLERS and not report.anonymous and report.status not in CLOSED
+            and in_scope(principal, report))
+
+
+def shows_reporter_identity(principal: Principal, report: Report) -> bool:
+    """Whether an answer to `principal` carries a name, e-mail or phone of `report`'s reporter:
+    the one condition of an identity-read audit event (services/audit.py)."""
+    r = report.reporter
+    return sees_reporter_identity(principal, report) and any((r.name, r.email, r.phone))

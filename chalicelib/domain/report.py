@@ -131,6 +131,7 @@ class Report:
     # identity was last erased (domain/reporter_data.py).
     closed_at: dt.datetime | None = None
     identity_erased_at: dt.datetime | None = None
+    consent_version: str | None = None  # the privacy notice in force when it was received (config.notice)
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)

@@ -15,6 +15,7 @@ from ..domain.report import CHANNELS, KINDS, Location, Reporter
 from ..http import Query, access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from ..lazy import lazy_import
 from ..services import reports, views
+from ..services.notice import privacy_notice
 from ..services.calendar import current_calendar
 
 schemas = lazy_import("chalicelib.schemas")
@@ -71,6 +72,7 @@ def _created(report, code: str) -> dict:
         "deadlines": dict(report.deadlines), "received_at": report.received_at.isoformat(),
         "confidential": report.confidential, "anonymous": report.anonymous,
         "agency_id": report.agency_id,
+        "privacy_notice": privacy_notice(),
     }
 
 
@@ -79,9 +81,19 @@ def _public_view(deps, report, now: dt.datetime, as_reporter: bool) -> dict:
                              now, as_reporter)
 
 
-def _staff_view(deps, report, who, now: dt.datetime) -> dict:
-    return views.staff_view(report, deps.reports.events(report.tracking_id), who, deps.directory, deps.regions, now,
+def _staff_view(deps, report, who, now: dt.datetime, route: str) -> dict:
+    """The full record; an identity it shows is audited (services/audit.py), and the central
+    admin's history carries the report's earlier identity reads, from the audit rows."""
+    from ..services import audit
+
+    log = wiring.audit_log()
+    view = views.staff_view(report, deps.reports.events(report.tracking_id), who, deps.directory, deps.regions, now,
                             current_calendar(deps.settings))
+    reads = audit.history_entries(log, who, report)  # the earlier reads: this one is recorded next
+    if reads:
+        view["history"] = sorted(view["history"] + reads, key=lambda h: dt.datetime.fromisoformat(h["at"]))
+    audit.identity_read(log, who, report, route, now)
+    return view
 
 
 # ---- public intake and tracking ----------------------------------------------------------------
@@ -162,7 +174,7 @@ def staff_get_report(who, tid):
     deps = wiring.deps()
     report = deps.reports.get(tracking_id(tid))
     require_scope(who, report)
-    return _staff_view(deps, report, who, wiring.now())
+    return _staff_view(deps, report, who, wiring.now(), "GET /staff/reports/{tid}")
 
 
 @bp.route("/staff/reports/{tid}/actions", methods=["POST"])
@@ -172,4 +184,4 @@ def staff_report_action(who, tid):
     params = body.model_dump(exclude={"action"}, exclude_none=body.action == "correct")
     deps, now = wiring.deps(), wiring.now()
     report = reports.staff_action(deps, who, tracking_id(tid), body.action, params, now)
-    return _staff_view(deps, report, who, now)
+    return _staff_view(deps, report, who, now, f"POST /staff/reports/{{tid}}/actions ({body.action})")

@@ -24,7 +24,7 @@ bp = Blueprint(__name__)
 
 WEB_DIR = Path(chalicelib.__file__).resolve().parent.parent / "web"
 
-PAGES = {"index": "index.html", "track": "track.html", "console": "console/console.html"}
+PAGES = {"index": "index.html", "track": "track.html", "console": "console/console.html", "privacy": "privacy.html"}
 ASSETS = {
     "console.js": "text/javascript; charset=utf-8",
     "console.css": "text/css; charset=utf-8",
@@ -40,7 +40,7 @@ ASSET_PATHS = {"console.js": "console/console.js", "console.css": "console/conso
 # Parts every page shares, pasted in where a page says {{include:NAME}}.
 PARTIALS = ("_head.html", "_header.html", "_footer.html")
 _INCLUDE = re.compile(r"\{\{include:([a-z_.]+)\}\}\n?")
-_PLACEHOLDER = re.compile(r"\{\{(base|asset:([a-z0-9.]+)|current:([a-z]+))\}\}")
+_PLACEHOLDER = re.compile(r"\{\{(base|asset:([a-z0-9.]+)|current:([a-z]+)|notice:([a-z_]+))\}\}")
 _LEADING_COMMENT = re.compile(r"\A<!--.*?-->\n", re.S)
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9._~/-]*$")
 
@@ -140,6 +140,8 @@ def render_page(page: str, context: dict | None) -> tuple[str, str]:
             return base
         if match.group(3):
             return ' aria-current="page"' if match.group(3) == page else ""
+        if match.group(4):
+            return html.escape(_notice_values()[match.group(4)])
         name = match.group(2)
         if name not in ASSETS:
             raise KeyError(f"{PAGES[page]} references {name}, which is not in ASSETS")
@@ -147,6 +149,15 @@ def render_page(page: str, context: dict | None) -> tuple[str, str]:
 
     body = _PLACEHOLDER.sub(fill, text)
     return body, '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+
+
+def _notice_values() -> dict[str, str]:
+    """What the consent text and /privacy state, from the settings the retention job reads."""
+    from chalicelib.config import notice
+
+    n = notice()
+    return {"consent_version": n.consent_version, "retention_months": str(n.retention_months_after_closing),
+            "spam_days": str(n.spam_retention_days)}
 
 
 def _page(page: str, connect: str | None = None) -> Response:
@@ -165,6 +176,13 @@ def index_page():
 @guarded
 def track_page():
     return _page("track")
+
+
+@bp.route("/privacy", methods=["GET"])
+@guarded
+def privacy_page():
+    """The privacy notice (UU PDP): purpose, who sees what, retention, rights; linked from every footer."""
+    return _page("privacy")
 
 
 @bp.route("/console", methods=["GET"])

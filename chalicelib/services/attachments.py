@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
-from ..domain.access import require_scope
+from ..domain.access import require_scope, sees_reporter_identity
 from ..domain.attachments import (
     EXTENSIONS,
     MAX_BYTES,
@@ -174,9 +174,14 @@ def public_list(deps: Deps, files: Files, tracking_id: str, access_code: str | N
 
 
 def staff_list(deps: Deps, files: Files, principal: Principal, tracking_id: str) -> list[dict[str, Any]]:
+    """The names files were sent with may name their sender: shown only to those who may see the
+    reporter (domain.access.sees_reporter_identity); everyone else gets the neutral names."""
     report = deps.reports.get(tracking_id)
     require_scope(principal, report)
-    return stored(files, report.tracking_id, "staff")
+    listed = stored(files, report.tracking_id, "staff")
+    if not sees_reporter_identity(principal, report):
+        listed = [{**a, "filename": neutral_name(n, a["content_type"])} for n, a in enumerate(listed, 1)]
+    return listed
 
 
 def default_files() -> Files:

@@ -25,6 +25,7 @@ from ..domain.query import ListQuery
 from ..domain.report import Event, Location, Report, Reporter, Visibility
 from ..domain.roles import Principal, Role
 from .exports import Names
+from .notice import short_notice
 from .reports import Deps, NewReport, submit_report
 from .views import ANONYMOUS_NAME
 
@@ -122,7 +123,7 @@ def discovery(base_url: str, production: bool) -> dict[str, Any]:
     endpoint_url = f"{base_url}/open311/v2"
     return {
         "changeset": CHANGESET,
-        "contact": "Admin pusat LAPOR (SP4N-LAPOR!) / LAPOR central admin",
+        "contact": f"Admin pusat LAPOR (SP4N-LAPOR!) / LAPOR central admin · {short_notice()}",
         "key_service": ("Kunci API diterbitkan per aplikasi oleh admin pusat LAPOR / "
                         "API keys are issued per client application by the LAPOR central admin"),
         "endpoints": [{
@@ -348,7 +349,8 @@ def create_request(deps: Deps, keys, fields: Mapping[str, str], attributes: Mapp
         report, _access_code = submit_report(deps, new, now)
     except (InvalidInput, Unprocessable) as exc:  # unknown region or agency, named as our JSON intake names them
         raise _renamed(exc) from None
-    return [{"service_request_id": report.tracking_id, "service_notice": _notice(report, deps.directory),
+    notice = f"{_notice(report, deps.directory)} · {short_notice()}"
+    return [{"service_request_id": report.tracking_id, "service_notice": notice,
              "account_id": None}]
 
 

@@ -15,6 +15,7 @@ from ..domain.query import ListQuery
 from ..domain.report import AgencyRef, Location, Report, Reporter
 from ..domain.roles import REPORTER, Principal, Role
 from ..domain.spam import score as spam_score
+from ..config import notice
 from . import limits
 from .calendar import current_calculator
 
@@ -124,6 +125,7 @@ def submit_report(deps: Deps, new: NewReport, now: dt.datetime, principal: Princ
             occurred_on=new.occurred_on, category_id=new.category_id, requested_agency_id=new.agency_id,
             anonymous=new.anonymous, confidential=new.confidential, created_by=actor.actor,
             spam_score=spam.points if spam else None, spam_flagged=flagged,
+            consent_version=notice().consent_version,  # every door: the notice in force at intake
         )
         report.start(actor, now, calc, None if flagged else agency)  # flagged: the central queue first
         try:

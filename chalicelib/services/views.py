@@ -12,6 +12,7 @@ from ..domain.roles import Principal
 from ..domain.worklist import allowed_actions, archive_reasons, next_due, stage_clocks
 
 ANONYMOUS_NAME = "Anonim"
+HIDDEN_NAME = "(disembunyikan)"  # a named reporter whose report is closed, to everyone but the central admin
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -90,15 +91,19 @@ def public_view(report: Report, events: list[Event], directory, regions, now: dt
 
 
 def reporter_identity(principal: Principal, report: Report) -> dict[str, Any]:
+    """The reporter as `principal` may see them: "Anonim" for an anonymous report, "(disembunyikan)"
+    for a named one that is closed or no longer theirs (domain.access.sees_reporter_identity)."""
     if sees_reporter_identity(principal, report):
         r = report.reporter
         return {"name": r.name, "email": r.email, "phone": r.phone}
-    return {"name": ANONYMOUS_NAME, "email": None, "phone": None}
+    return {"name": ANONYMOUS_NAME if report.anonymous else HIDDEN_NAME, "email": None, "phone": None}
 
 
 def staff_summary(report: Report, principal: Principal, directory, now: dt.datetime,
                   calendar: WorkingCalendar | None = None) -> dict[str, Any]:
-    """A list row: enough to triage, nothing that needs a second read. With the calendar in
+    """A list row: enough to triage, nothing that needs a second read, and no reporter identity
+    (minimisation: a list shows many reporters to triage none; the report view shows one, audited).
+    With the calendar in
     force, `next_due` is the officer's nearest open deadline in working days (what a queue sorts on)."""
     return {
         "tracking_id": report.tracking_id,
@@ -117,7 +122,6 @@ def staff_summary(report: Report, principal: Principal, directory, now: dt.datet
         "anonymous": report.anonymous,
         "confidential": report.confidential,
         "spam_flagged": report.spam_flagged,
-        "reporter": reporter_identity(principal, report),
         "next_due": next_due(report, calendar, to_wib_date(now)) if calendar else None,
     }
 
@@ -145,6 +149,7 @@ def staff_view(report: Report, events: list[Event], principal: Principal, direct
         "final_answer_at": _iso(report.final_answer_at),
         "completed_at": _iso(report.completed_at),
         "created_by": report.created_by,
+        "consent_version": report.consent_version,
         "version": report.version,
         "allowed_actions": allowed,
         "archive_reasons": list(archive_reasons(principal)) if "archive" in allowed else [],

@@ -20,7 +20,7 @@ def fetch(url: str, headers: dict | None = None):
         return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
 
 
-@pytest.mark.parametrize("path", ["/", "/track"])
+@pytest.mark.parametrize("path", ["/", "/track", "/privacy"])
 def test_pages_are_html_with_a_strict_content_security_policy(stack, path):
     status, headers, body = fetch(stack.api_url + path)
 
@@ -35,7 +35,7 @@ def test_pages_are_html_with_a_strict_content_security_policy(stack, path):
     assert '<base href="/">' in body
     assert "{{" not in body and "<!--" not in body
     current = re.findall(r'<a href="([^"]*)" aria-current="page"', body)
-    assert current == (["./"] if path == "/" else ["track"])
+    assert current == {"/": ["./"], "/track": ["track"], "/privacy": ["privacy"]}[path]
 
 
 @pytest.mark.parametrize("page", sorted([*PAGES.values(), *PARTIALS]))

@@ -350,3 +350,25 @@ def test_a_damaged_image_is_refused_in_both_languages_and_deleted(api, s3, repor
     assert answer["error"]["message"].startswith("Berkas ditolak")
     assert not object_exists(s3, f"reports/{tid}/{slot['attachment_id']}")
     complete(api, tid, code, slot, expect=404)
+
+
+def test_once_a_report_is_completed_its_officers_see_only_neutral_file_names(api, s3):
+    """A file's own name may name its sender (KTP-Siti.png): it follows the reporter's identity
+    (domain.access.sees_reporter_identity), so after completion only the central admin sees it."""
+    created = api.submit(agency_id="pemkot-medan")
+    tid, code = created["tracking_id"], created["access_code"]
+    attach(api, tid, code, filename="KTP-Siti.png")
+
+    def names(user):
+        status, listed = api.get(f"/staff/reports/{tid}/attachments", user=user)
+        assert status == 200, listed
+        return [a["filename"] for a in listed["attachments"]]
+
+    assert names("admin.medan") == ["KTP-Siti.png"]
+    api.act(tid, "admin.medan", "assign", unit_id="pemkot-medan.dishub")
+    api.act(tid, "penghubung.dishub.medan", "respond", message="Kami tinjau.")
+    api.act(tid, "penghubung.dishub.medan", "final_answer", message="Sudah beres.")
+    assert names("penghubung.dishub.medan") == ["KTP-Siti.png"]
+    api.reply(tid, code, accept=True, rating=5)
+    assert names("admin.medan") == names("penghubung.dishub.medan") == ["lampiran-1.png"]
+    assert names("admin.pusat") == ["KTP-Siti.png"]

@@ -14,6 +14,17 @@ message sent after the commit a claim and a mark (UpdateItem each); reference ch
 ids the caller names; the limits (one UpdateItem per public submission; a right access code
 costs nothing, a wrong one two UpdateItems); idempotency (PutItem + UpdateItem); lists one Query
 per index partition (a province is two, "everything" one per status).
+
+Identity reads (UU PDP audit, services/audit.py): every answer that shows a reporter's name, e-mail
+or phone writes one audit item (PutItem, conditional) — the staff view and every action's answer,
+the P=1 in their rows (not reroute's: the report has left the caller, whose answer then shows the
+reporter masked, so nothing is read and nothing recorded). It is a put of its own, not an item of the change's transaction: the audit
+table is another table with another life (5-year TTL, no update rights), a read writes it too, and
+a transaction would cost the same write units plus its 2x. The central admin's view and answers
+also read the report's identity reads for its history (one Query on the audit table, the second
+Q in those rows; other roles never see them, so never pay it). Lists and exports show no identity
+(minimisation), so they write nothing. /staff/audit is one Query per page (by report: the table;
+by user: its index).
 """
 from __future__ import annotations
 
@@ -38,18 +49,18 @@ BUDGET_AND_MINIMUM = {
     "submit naming an agency":     (calls(G=2, T=2, U=5), calls(G=2, T=2, U=5)),
     "track (public)":              (calls(G=3, Q=1), calls(G=3, Q=1)),
     "track (with access code)":    (calls(G=2, Q=1), calls(G=2, Q=1)),
-    "staff view":                  (calls(G=3, Q=1), calls(G=3, Q=1)),
-    "dispatch":                    (calls(G=3, Q=1, T=2, U=4), calls(G=3, Q=1, T=2, U=4)),
-    "postpone":                    (calls(G=2, Q=1, T=2, U=4), calls(G=2, Q=1, T=2, U=4)),
-    "archive":                     (calls(G=2, Q=1, T=2), calls(G=2, Q=1, T=2)),
-    "correct":                     (calls(G=2, Q=1, T=1), calls(G=2, Q=1, T=1)),
-    "forward":                     (calls(G=3, Q=1, T=2, U=4), calls(G=3, Q=1, T=2, U=4)),
-    "assign":                      (calls(G=3, Q=2, T=2), calls(G=3, Q=2, T=2)),
+    "staff view":                  (calls(G=3, P=1, Q=2), calls(G=3, P=1, Q=2)),
+    "dispatch":                    (calls(G=3, P=1, Q=2, T=2, U=4), calls(G=3, P=1, Q=2, T=2, U=4)),
+    "postpone":                    (calls(G=2, P=1, Q=2, T=2, U=4), calls(G=2, P=1, Q=2, T=2, U=4)),
+    "archive":                     (calls(G=2, P=1, Q=2, T=2), calls(G=2, P=1, Q=2, T=2)),
+    "correct":                     (calls(G=2, P=1, Q=2, T=1), calls(G=2, P=1, Q=2, T=1)),
+    "forward":                     (calls(G=3, P=1, Q=2, T=2, U=4), calls(G=3, P=1, Q=2, T=2, U=4)),
+    "assign":                      (calls(G=3, P=1, Q=2, T=2), calls(G=3, P=1, Q=2, T=2)),
     "reroute (agency)":            (calls(G=2, Q=1, T=2), calls(G=2, Q=1, T=2)),
     "reroute (unit)":              (calls(G=3, Q=1, T=2), calls(G=3, Q=1, T=2)),
-    "set_field_inspection":        (calls(G=3, Q=1, T=1), calls(G=3, Q=1, T=1)),
-    "respond":                     (calls(G=3, Q=1, T=2, U=4), calls(G=3, Q=1, T=2, U=4)),
-    "final_answer":                (calls(G=3, Q=1, T=2, U=4), calls(G=3, Q=1, T=2, U=4)),
+    "set_field_inspection":        (calls(G=3, P=1, Q=1, T=1), calls(G=3, P=1, Q=1, T=1)),
+    "respond":                     (calls(G=3, P=1, Q=1, T=2, U=4), calls(G=3, P=1, Q=1, T=2, U=4)),
+    "final_answer":                (calls(G=3, P=1, Q=1, T=2, U=4), calls(G=3, P=1, Q=1, T=2, U=4)),
     "reporter reply":              (calls(G=3, Q=1, T=1), calls(G=3, Q=1, T=1)),
     "reporter accepts":            (calls(G=3, Q=1, T=2, U=4), calls(G=3, Q=1, T=2, U=4)),
     "provincial list":             (calls(Q=2), calls(Q=2)),
@@ -69,6 +80,8 @@ BUDGET_AND_MINIMUM = {
     # answer files as LAPOR does (the marker in the report's transaction) and ends the dialogue.
     "whatsapp dialogue turn":      (calls(G=2, P=3, U=3), calls(G=2, P=3, U=3)),
     "whatsapp dialogue files":     (calls(D=1, G=2, T=2, U=4), calls(D=1, G=2, T=2, U=4)),
+    "audit by report":             (calls(Q=1), calls(Q=1)),
+    "audit by user":               (calls(Q=1), calls(Q=1)),
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

@@ -114,7 +114,8 @@ def test_a_reply_from_another_address_is_refused_and_changes_nothing(deliver, ap
     api.act(tid, "admin.pusat", "postpone", message="Sebutkan nomor tiang lampu")
     before = staff_view(api, tid)
     assert deliver(sample("reply.eml", tid).replace(REPORTER.encode(), STRANGER.encode())) == {"answered": 1}
-    assert staff_view(api, tid) == before
+    events = lambda view: {**view, "history": [e for e in view["history"] if e["action"] != "identity_read"]}  # noqa: E731
+    assert events(staff_view(api, tid)) == events(before)  # the central admin's own reads aside (audit rows)
     assert ["tidak dikenal" in m.body for m in mails_to(STRANGER)] == [True]
     # the reporter's own address clarifies it, whatever case a mail program writes it in
     assert deliver(message(f"Re: [LAPOR {tid}] Laporan Anda", "Tiang nomor 12, depan SD 060.",

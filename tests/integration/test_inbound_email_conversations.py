@@ -174,7 +174,12 @@ def test_an_altered_reply_address_never_acts_on_a_report(deliver, api, reply_to)
     for n, forged in enumerate((f"{flipped}@{domain}", f"{other_report}@{domain}", f"{local}.{DISHUB}@{domain}")):
         outcome = deliver(mime(SITI, "Nomor tiang", "Tiang nomor 12, depan SD 060.", f"<f{n}@x>", to=forged), to=forged)
         assert outcome == {"answered": 1}  # read as a new message to the plain address: no region, the format
-    assert api.get(f"/staff/reports/{tid}", user="admin.pusat")[1] == before
+    assert without_reads(api.get(f"/staff/reports/{tid}", user="admin.pusat")[1]) == without_reads(before)
+
+
+def without_reads(view: dict) -> dict:
+    """The report as stored: the history less the audit's identity reads (each view adds one)."""
+    return {**view, "history": [h for h in view["history"] if h["action"] != "identity_read"]}
 
 
 # ---- officers answering by e-mail ---------------------------------------------------------------------
@@ -234,4 +239,4 @@ def test_staff_whom_the_rules_do_not_allow_get_an_answer_saying_why_and_nothing_
     mine = reply_address(settings().reply_address_key, "lapor.example.go.id", tid, DISHUB)
     assert deliver(mime("penipu@example.net", "Re: x", "Laporan selesai.", "<n3@x>", to=mine), to=mine) \
         == {"answered": 1}
-    assert api.get(f"/staff/reports/{tid}", user="admin.pusat")[1] == before
+    assert without_reads(api.get(f"/staff/reports/{tid}", user="admin.pusat")[1]) == without_reads(before)

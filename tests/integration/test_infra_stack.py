@@ -247,7 +247,7 @@ def test_only_the_api_touches_attachments_and_mail_goes_out_as_the_stage_sender(
 def test_ttl_and_point_in_time_recovery_are_set_where_meant(sam):
     tables = {r["Properties"]["TableName"]["Fn::Sub"].rsplit("-", 1)[1]: r["Properties"]
               for r in _resources(sam, "AWS::DynamoDB::Table").values()}
-    assert {n for n, p in tables.items() if "TimeToLiveSpecification" in p} == {"idempotency", "outbox", "attachments", "limits"}
+    assert {n for n, p in tables.items() if "TimeToLiveSpecification" in p} == {"idempotency", "outbox", "attachments", "limits", "audit"}
     assert tables["idempotency"]["TimeToLiveSpecification"]["AttributeName"] == "expiration"
     assert all(p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] for p in tables.values())
 

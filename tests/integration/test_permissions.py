@@ -220,6 +220,10 @@ ROUTE_MATRIX = [
      ("200", "200", "200", "200", "200", "200")),
     ("GET", "/staff/statistics/export", lambda a: ("/staff/statistics/export?format=csv", None), None,
      ("200", "200", "200", "200", "200", "200")),
+    ("GET", "/staff/audit", lambda a: ("/staff/audit?user=penghubung.dishub.medan", None), None,
+     ("200", "403", "403", "403", "403", "403")),
+    ("GET", "/staff/audit/export", lambda a: ("/staff/audit/export?report=C0P7-RX82", None), None,
+     ("200", "403", "403", "403", "403", "403")),
 ]
 _STARTS = iter(dt.date(2030, 1, 1) + dt.timedelta(days=i) for i in range(10_000))
 

@@ -612,7 +612,8 @@
     var who = el("section", { className: "card", "aria-labelledby": "reporter-title" });
     who.appendChild(tx("h2", "Pelapor", "Reporter", { id: "reporter-title" }));
     who.appendChild(facts([["Nama", "Name", r.reporter.name], ["E-mail", "E-mail", r.reporter.email],
-                           ["Telepon", "Phone", r.reporter.phone]]));
+                           ["Telepon", "Phone", r.reporter.phone],
+                           ["Versi persetujuan privasi", "Privacy consent version", r.consent_version]]));
     main.appendChild(who);
 
     var attachments = el("section", { className: "card", "aria-labelledby": "att-title" });
@@ -630,12 +631,19 @@
     history.appendChild(tx("h2", "Riwayat", "History", { id: "history-title" }));
     var ol = el("ol", { className: "timeline", id: "r-history" });
     r.history.forEach(function (e) {
-      var li = el("li", { className: e.role === "reporter" ? "" : "officer" });
+      var read = e.action === "identity_read";  // the audit's row: only the central admin's history has them
+      var li = el("li", { className: read ? "officer identity-read" : e.role === "reporter" ? "" : "officer" });
       li.appendChild(el("p", { className: "timeline-when", text: L.formatDateTime(e.at) }));
       var what = el("p", { className: "timeline-what" });
-      what.appendChild(el("span", { className: "mono", text: e.action }));
-      what.appendChild(document.createTextNode(" · " + e.actor + " · "));
-      what.appendChild(tmap("span", STATUS, e.to_status));
+      if (read) {
+        what.appendChild(tx("span", "Identitas pelapor dilihat", "Reporter's identity viewed"));
+        what.appendChild(document.createTextNode(" · " + e.actor + " · "));
+        what.appendChild(el("span", { className: "mono", text: (e.data && e.data.route) || "" }));
+      } else {
+        what.appendChild(el("span", { className: "mono", text: e.action }));
+        what.appendChild(document.createTextNode(" · " + e.actor + " · "));
+        what.appendChild(tmap("span", STATUS, e.to_status));
+      }
       if (e.visibility !== "public") what.appendChild(tx("span", " (internal)", " (internal)", { className: "hint" }));
       li.appendChild(what);
       if (e.message) li.appendChild(el("p", { className: "timeline-message prewrap", text: e.message }));
