@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.http import in_our_error_shape, local_server_takes_every_method
-from chalicelib.routes import attachments, docs, officers, open311, policy, queue, reference, reports, statistics, web
+from chalicelib.routes import attachments, browse, docs, officers, open311, policy, queue, reference, reports, statistics, web
 
 app = Chalice(app_name="lapor")
 logger = Logger(service="lapor")
@@ -27,7 +27,8 @@ def correlation(event, get_response):
     return response
 
 
-for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web):
+for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web,
+               browse):
     app.register_blueprint(module.bp)
 
 

@@ -128,6 +128,10 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("agency list", given("assigned"), lambda: ok(api.get("/staff/reports", user=MEDAN))),
         ("unit list", given("assigned"), lambda: ok(api.get("/staff/reports", user=DISHUB))),
         ("central list", given("assigned"), lambda: ok(api.get("/staff/reports", user=CENTRAL))),
+        ("public list", given("dispatched"), lambda: ok(api.get("/reports"))),
+        ("public list, filtered", given("dispatched"),
+         lambda: ok(api.get("/reports?regency_code=12.71&category_id=illegal-parking&status=dispatched"))),
+        ("public list, most supported", given("dispatched"), lambda: ok(api.get("/reports?sort=supported"))),
     ]
 
 

@@ -37,6 +37,10 @@ class Settings:
     access_code_attempts_per_report: int = 10
     access_code_attempts_per_client: int = 10
     access_code_key_text: str = field(default="", repr=False)
+    # The public list page's map (issue 14): a tile URL template ({z}/{x}/{y}, optional {s}); empty:
+    # no map, the page is a list. The page's CSP then allows images from the tiles' origin only.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -83,4 +87,6 @@ def settings() -> Settings:
         access_code_attempts_per_report=int(env.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10")),
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
+        map_tile_url=env.get("MAP_TILE_URL", ""),
+        map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", ""),
     )

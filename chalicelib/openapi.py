@@ -680,3 +680,64 @@ def document(app, server_url: str = "/") -> dict[str, Any]:
 def undocumented(app) -> list[tuple[str, str]]:
     """Routes of `app` without a row in OPERATIONS (a test keeps this empty)."""
     return [(m, p) for p, methods in app.routes.items() for m in methods if (m, p) not in OPERATIONS]
+
+
+# ---- public browsing (issue 14): routes/browse.py -----------------------------------------------------
+def _browse_params() -> tuple[Param, ...]:
+    """GET /reports' filters: the names are routes.browse.BROWSE_PARAMS."""
+    from .domain.browse import ANY_CURSOR_PATTERN, SORTS
+    from .domain.lifecycle import Status
+    from .domain.report import KINDS
+    from .routes.browse import BROWSE_PARAMS, MAX_LIMIT
+
+    known = {
+        "status": _enum(s.value for s in Status), "kind": _enum(KINDS), "sort": _enum(SORTS),
+        "received_from": DATE, "received_to": DATE,
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+        "cursor": {"type": "string", "pattern": ANY_CURSOR_PATTERN,
+                   "description": "next_cursor of the previous page, in the same sort: newest "
+                                  "`<received UTC>_<tracking id>`, supported `<supporters>_<tracking id>`",
+                   "examples": ["2024-12-20T03:00:00.000000Z_C0P7-RX82", "12_C0P7-RX82"]},
+        **REGION_PARAMS,
+    }
+    return tuple(Param(name, known.get(name, ID64)) for name in sorted(BROWSE_PARAMS))
+
+
+_PUBLIC_ROW = {
+    "type": "object",
+    "description": "A public report in a list: what the tracking page shows anyone, shortened. "
+                   "Never the reporter's name, e-mail or phone.",
+    "required": ["tracking_id", "title", "status", "status_label", "kind", "received_at", "supporter_count"],
+    "properties": {
+        "tracking_id": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string", "description": "at most 280 characters"},
+        "status": {"type": "string"}, "status_label": _LABEL, "open": {"type": "boolean"},
+        "kind": {"type": "string"}, "category_id": {"type": ["string", "null"]}, "agency_id": {"type": ["string", "null"]},
+        "province_code": {"type": "string"}, "province_name": {"type": ["string", "null"]},
+        "regency_code": {"type": ["string", "null"]}, "regency_name": {"type": ["string", "null"]},
+        "address": {"type": ["string", "null"]}, "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
+        "received_at": {"type": "string", "format": "date-time"}, "overdue": {"type": "boolean"},
+        "supporter_count": {"type": "integer", "minimum": 0},
+    },
+    "not": {"anyOf": [{"required": ["reporter"]}, {"required": ["access_code_hash"]}]},
+}
+RESPONSE_SCHEMAS.update({
+    "PublicReportRow": _PUBLIC_ROW,
+    "PublicReportList": {
+        "type": "object", "required": ["items", "next_cursor"],
+        "properties": {"items": {"type": "array", "items": {"$ref": REF.format(model="PublicReportRow")}},
+                       "next_cursor": {"type": ["string", "null"],
+                                       "description": "present while more may follow; a filtered page may hold "
+                                                      "fewer than `limit` reports (each page reads a bounded "
+                                                      "number) and still carry one"}},
+    },
+})
+OPERATIONS.update({
+    ("GET", "/reports"): Op(
+        "Published reports (JSON; the list page for a browser asking for text/html)", "public",
+        query=_browse_params, ok_schema="PublicReportList", ok_types=(JSON, "text/html"), errors=(400,),
+        description="Published, non-confidential reports, newest first (sort=supported: most supported "
+                    "first). One Query of a sparse public index per page: place and period are key "
+                    "conditions, other filters read at most 100 reports per page. `Accept: text/html` "
+                    "(a browser) gets the list page instead; the answer varies by Accept."),
+})

@@ -78,6 +78,11 @@ class ReportModel(Model):
     # The handling agency's province, only on a report located in another one: a province's queue
     # reads those from their own index instead of filtering out the ones located at home.
     agency_province_elsewhere = UnicodeAttribute(null=True)
+    # Public browsing (issue 14; adapters/browse.py): only public reports carry these, so each
+    # index below holds the public reports of its scope only, newest first.
+    public_province = UnicodeAttribute(null=True)
+    public_regency = UnicodeAttribute(null=True)
+    supporter_count = NumberAttribute(default=0)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
@@ -96,6 +101,12 @@ class ReportModel(Model):
     by_unit_open_due = index("by_unit_open_due", "unit_id", "open_due_key")
     by_province_open_due = index("by_province_open_due", "province_code", "open_due_key")
     by_agency_province_open_due = index("by_agency_province_open_due", "agency_province_elsewhere", "open_due_key")
+    # Public browsing, sparse (only public reports carry the hash keys): the whole country, a
+    # province, a regency, newest first; and the whole country by supporters (GET /reports).
+    by_public_received = index("by_public_received", "public_bucket", "received_key")
+    by_public_province = index("by_public_province", "public_province", "received_key")
+    by_public_regency = index("by_public_regency", "public_regency", "received_key")
+    by_public_supported = index("by_public_supported", "public_bucket", "supporter_count", numeric_range=True)
 
 
 class EventModel(Model):
@@ -185,6 +196,9 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     public = report.is_public and report.public_updated_at is not None
     m.public_bucket = PUBLIC_BUCKET if public else None
     m.public_updated_key = received_key(report.public_updated_at, report.tracking_id) if public else None
+    m.public_province = report.location.province_code if public else None
+    m.public_regency = report.location.regency_code if public else None
+    m.supporter_count = report.supporter_count
     nearest = min((report.deadlines[s] for s in report.open_officer_stages()), default=None)
     m.open_bucket = OPEN_BUCKET if nearest else None
     m.open_due_key = f"{nearest}#{report.tracking_id}" if nearest else None
@@ -224,6 +238,7 @@ def from_model(m: ReportModel) -> Report:
         stage_done=dict(body.get("stage_done") or {}),
         done_tasks=list(body.get("done_tasks") or []),
         next_action_at=from_iso(m.next_action_at),
+        supporter_count=int(m.supporter_count or 0),
         **{k: from_iso(body.get(k)) for k in _BODY_TIMES},
     )
 

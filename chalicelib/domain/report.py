@@ -123,6 +123,8 @@ class Report:
     next_action_at: dt.datetime | None = None
     # When the public timeline last moved (Open311's updated_datetime; its updated_after index).
     public_updated_at: dt.datetime | None = None
+    # People who support ("dukung") the report; maintained by the support use case (issue 14).
+    supporter_count: int = 0
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)

@@ -56,6 +56,10 @@ BUDGET_AND_MINIMUM = {
     "agency list":                 (calls(Q=1), calls(Q=1)),
     "unit list":                   (calls(Q=1), calls(Q=1)),
     "central list":                (calls(Q=8), calls(Q=8)),
+    # public browsing (issue 14): one Query of one sparse public index per page, whatever the filters
+    "public list":                 (calls(Q=1), calls(Q=1)),
+    "public list, filtered":       (calls(Q=1), calls(Q=1)),
+    "public list, most supported": (calls(Q=1), calls(Q=1)),
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

@@ -361,3 +361,21 @@ def test_every_staff_route_refuses_a_bad_token_with_401(api, bad_tokens, kind):
 
 def test_a_good_token_of_the_same_user_is_accepted(api):
     assert api.get("/staff/me", user=M)[0] == 200
+
+
+# ---- public browsing (issue 14): the same answer for everyone ---------------------------------------------
+PUBLIC_BROWSE = ("/reports", "/reports?sort=supported", "/reports?province_code=12")
+
+
+@pytest.mark.parametrize("path", PUBLIC_BROWSE)
+def test_public_browsing_answers_everyone_the_same_and_never_shows_an_unpublished_report(api, path):
+    submitted = report_at("medan", "submitted")
+    published = report_at("medan", "assigned")
+    answers = []
+    for role in (None, *ROLES):
+        status, body = api.get(path, user=role)
+        assert status == 200, (role, body)
+        answers.append(body)
+    assert all(a == answers[0] for a in answers)
+    ids = [i["tracking_id"] for i in answers[0]["items"]]
+    assert published in ids and submitted not in ids

@@ -1,0 +1,93 @@
+"""Public browsing (issue 14): GET /reports (JSON, or the list page for a browser asking for
+HTML), its Atom feed and the similar reports the form suggests. Parse, call, map."""
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from .. import wiring
+from ..adapters import regions as regions_module
+from ..domain.browse import ANY_CURSOR_PATTERN, CURSOR_PATTERNS, SORTS
+from ..domain.lifecycle import Status
+from ..domain.report import KINDS
+from ..http import Query, guarded, json_response
+
+bp = Blueprint(__name__)
+
+BROWSE_PARAMS = {"province_code", "regency_code", "category_id", "agency_id", "status", "kind",
+                 "received_from", "received_to", "sort", "limit", "cursor"}
+MAX_LIMIT = 100
+
+
+def wants_html(accept: str | None) -> bool:
+    """A browser's navigation names text/html; API clients and fetch() send */* or JSON. HTML only
+    when text/html is named and ranked at least as high as JSON."""
+    ranks: dict[str, float] = {}
+    for part in (accept or "").split(","):
+        media, *params = [x.strip() for x in part.split(";")]
+        q = 1.0
+        for p in params:
+            if p.startswith("q="):
+                try:
+                    q = float(p[2:])
+                except ValueError:
+                    q = 0.0
+        ranks[media.lower()] = max(q, ranks.get(media.lower(), 0.0))
+    html = max(ranks.get("text/html", 0.0), ranks.get("application/xhtml+xml", 0.0))
+    return html > 0 and html >= ranks.get("application/json", 0.0)
+
+
+def browse_filters(q: Query):
+    from ..services.browse import PublicFilters
+
+    return PublicFilters(
+        province_code=q.region("province_code"), regency_code=q.region("regency_code"),
+        category_id=q.str("category_id"), agency_id=q.str("agency_id"),
+        status=q.str("status", tuple(s.value for s in Status)), kind=q.str("kind", KINDS),
+        received_from=q.date("received_from"), received_to=q.date("received_to"),
+        sort=q.str("sort", SORTS) or "newest",
+    )
+
+
+def browse_cursor(q: Query, sort: str) -> str | None:
+    cursor = q.str("cursor", max_len=64, pattern=ANY_CURSOR_PATTERN)
+    if cursor is not None:
+        q.str("cursor", max_len=64, pattern=CURSOR_PATTERNS[sort])  # a position in this order only
+    return cursor
+
+
+@bp.route("/reports", methods=["GET"])
+@guarded
+def browse_reports():
+    request = bp.current_request
+    if wants_html((request.headers or {}).get("accept")):
+        return _list_page()
+    from ..adapters.browse import public_page
+    from ..services import browse
+
+    q = Query(request.query_params, BROWSE_PARAMS)
+    f = browse_filters(q)
+    answer = browse.list_public(public_page, regions_module, f, q.int("limit", 20, 1, MAX_LIMIT),
+                                browse_cursor(q, f.sort), wiring.now())
+    return json_response(answer, headers={"Vary": "Accept"})
+
+
+def map_tiles() -> tuple[str, str, str | None]:
+    """(tile URL, attribution, the origin the page's CSP must allow images from): all empty when no
+    tile server is configured, and the page is a list without a map. `{s}` subdomains are a wildcard."""
+    from urllib.parse import urlsplit
+
+    from ..config import settings
+
+    s = settings()
+    if not s.map_tile_url:
+        return "", "", None
+    parts = urlsplit(s.map_tile_url)
+    return s.map_tile_url, s.map_tile_attribution, f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
+
+
+def _list_page():
+    from .web import page_response
+
+    url, attribution, origin = map_tiles()
+    return page_response("reports", vary="Accept", img=origin,
+                         fill={"map_tile_url": url, "map_tile_attribution": attribution})
