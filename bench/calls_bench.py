@@ -132,6 +132,8 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("public list, filtered", given("dispatched"),
          lambda: ok(api.get("/reports?regency_code=12.71&category_id=illegal-parking&status=dispatched"))),
         ("public list, most supported", given("dispatched"), lambda: ok(api.get("/reports?sort=supported"))),
+        ("public feed, a regency and category", given("dispatched"),
+         lambda: ok(api.get("/reports/feed.xml?regency_code=12.71&category_id=illegal-parking"))),
     ]
 
 

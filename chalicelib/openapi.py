@@ -732,7 +732,18 @@ RESPONSE_SCHEMAS.update({
                                                       "number) and still carry one"}},
     },
 })
+def _feed_params() -> tuple[Param, ...]:
+    from .routes.browse import FEED_PARAMS
+
+    return tuple(p for p in _browse_params() if p.name in FEED_PARAMS)
+
+
 OPERATIONS.update({
+    ("GET", "/reports/feed.xml"): Op(
+        "Atom feed of the newest published reports of a place, category, agency...", "public",
+        query=_feed_params, ok_types=("application/atom+xml",), errors=(400,),
+        description="The 50 newest reports GET /reports would list for the same filters (one Query of the "
+                    "same index), as Atom (RFC 4287); each entry links to the report's tracking page."),
     ("GET", "/reports"): Op(
         "Published reports (JSON; the list page for a browser asking for text/html)", "public",
         query=_browse_params, ok_schema="PublicReportList", ok_types=(JSON, "text/html"), errors=(400,),

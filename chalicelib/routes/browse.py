@@ -91,3 +91,48 @@ def _list_page():
     url, attribution, origin = map_tiles()
     return page_response("reports", vary="Accept", img=origin,
                          fill={"map_tile_url": url, "map_tile_attribution": attribution})
+
+
+FEED_PARAMS = BROWSE_PARAMS - {"sort", "limit", "cursor"}
+ATOM_TYPE = "application/atom+xml; charset=utf-8"
+
+
+def site_url(request) -> str:
+    """The absolute URL of the API root, for a feed's links: PUBLIC_ORIGIN when set, else the
+    host this request came to; the path as web.base_href finds it (behind a stage or not)."""
+    from urllib.parse import urlsplit
+
+    from ..config import settings
+    from .web import base_href
+
+    headers = request.headers or {}
+    origin = settings().public_origin
+    if not origin:
+        host = headers.get("host", "localhost")
+        proto = headers.get("x-forwarded-proto", "http" if host.startswith(("localhost", "127.")) else "https")
+        origin = f"{proto}://{host}"
+    parts = urlsplit(origin)
+    return f"{parts.scheme}://{parts.netloc}{base_href(request.context)}"
+
+
+@bp.route("/reports/feed.xml", methods=["GET"])
+@guarded
+def reports_feed():
+    from urllib.parse import urlencode
+
+    from chalice import Response
+
+    from ..adapters.browse import public_page
+    from ..services import browse
+
+    request = bp.current_request
+    f = browse_filters(Query(request.query_params, FEED_PARAMS))
+    directory = wiring.deps().directory
+    category = directory.category(f.category_id) if f.category_id else None
+    agency = directory.agency(f.agency_id) if f.agency_id else None
+    title = browse.feed_title(f, regions_module, category, agency.name if agency else None)
+    body = browse.atom_feed(public_page, regions_module, f, title, site_url(request),
+                            urlencode([(k, str(v)) for k, v in sorted(vars(f).items()) if v and k != "sort"]),
+                            wiring.now())
+    return Response(body=body, status_code=200, headers={"Content-Type": ATOM_TYPE, "Cache-Control": "public, max-age=300",
+                                                         "X-Content-Type-Options": "nosniff"})

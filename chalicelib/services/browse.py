@@ -5,7 +5,9 @@ a reporter's name, e-mail or phone, whatever the flags; names of agencies and ca
 to the reader (GET /agencies, GET /categories), so a page costs one Query and nothing more."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -81,3 +83,63 @@ def list_public(read_page: Callable, regions, f: PublicFilters, limit: int, curs
                 now: dt.datetime) -> dict[str, Any]:
     page = read_page(public_query(f), limit, cursor)
     return {"items": [public_summary(r, regions, now) for r in page.items], "next_cursor": page.next_cursor}
+
+
+# ---- the Atom feed (FixMyStreet's alerts: an area, a category) -----------------------------------------
+FEED_ENTRIES = 50
+ATOM = "http://www.w3.org/2005/Atom"
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")  # not allowed in XML 1.0
+
+
+def _xml_text(text: str | None) -> str:
+    return _NOT_XML.sub("", text or "")
+
+
+def feed_title(f: PublicFilters, regions, category: dict | None, agency_name: str | None) -> str:
+    place = (regions.regency_name(f.regency_code) if f.regency_code
+             else regions.province_name(f.province_code) if f.province_code else "Indonesia")
+    parts = [p for p in (place, category["name"] if category else None, agency_name) if p]
+    return "LAPOR! — laporan terbaru: " + " · ".join(parts)
+
+
+def atom_feed(read_page: Callable, regions, f: PublicFilters, title: str, site: str, query: str,
+              now: dt.datetime) -> str:
+    """The newest public reports of the filters, as Atom (RFC 4287), built with ElementTree so
+    every text is escaped; characters XML 1.0 cannot carry are dropped. `site`: the absolute
+    URL of the API root ("https://lapor.example.go.id/"), `query`: the filters' query string."""
+    from xml.etree import ElementTree as ET
+
+    page = read_page(public_query(dataclasses.replace(f, sort="newest")), FEED_ENTRIES, None)
+    ET.register_namespace("", ATOM)
+
+    def sub(parent, tag, text=None, **attrs):
+        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: _xml_text(v) for k, v in attrs.items()})
+        if text is not None:
+            node.text = _xml_text(text)
+        return node
+
+    suffix = f"?{query}" if query else ""
+    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "id"})
+    sub(feed, "title", title)
+    sub(feed, "id", f"{site}reports/feed.xml{suffix}")
+    newest = max((r.public_updated_at or r.received_at for r in page.items), default=now)
+    sub(feed, "updated", newest.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
+    sub(feed, "link", rel="self", type="application/atom+xml", href=f"{site}reports/feed.xml{suffix}")
+    sub(feed, "link", rel="alternate", type="text/html", href=f"{site}reports{suffix}")
+    sub(sub(feed, "author"), "name", "LAPOR! (SP4N-LAPOR!)")
+    for report in page.items:
+        row = public_summary(report, regions, now)
+        entry = sub(feed, "entry")
+        sub(entry, "title", report.title)
+        sub(entry, "id", f"{site}track?id={report.tracking_id}")
+        sub(entry, "link", rel="alternate", type="text/html", href=f"{site}track?id={report.tracking_id}")
+        sub(entry, "published", report.received_at.astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
+        sub(entry, "updated", (report.public_updated_at or report.received_at)
+            .astimezone(dt.timezone.utc).isoformat(timespec="seconds"))
+        if report.category_id:
+            sub(entry, "category", term=report.category_id)
+        where = row["regency_name"] or row["province_name"] or ""
+        summary = f"{row['status_label']['id']} / {row['status_label']['en']} · {where} · {report.tracking_id}\n" \
+                  f"{row['description']}"
+        sub(entry, "summary", summary, type="text")
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")

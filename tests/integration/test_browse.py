@@ -151,3 +151,49 @@ def test_the_list_page_has_a_map_only_with_a_tile_server_and_its_csp_allows_only
     assert 'content="https://{s}.tile.example.org/{z}/{x}/{y}.png"' in body
     assert 'content="© &quot;Peta&quot; &lt;OSM&gt;"' in body
     assert "img-src 'self' data: https://*.tile.example.org;" in page.headers["Content-Security-Policy"]
+
+
+# ---- the Atom feed ----------------------------------------------------------------------------------------
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _feed(api, query: str = ""):
+    from xml.etree import ElementTree as ET
+
+    response = api.client.http.get(f"/reports/feed.xml{query}")
+    assert response.status_code == 200, response.body
+    assert response.headers["Content-Type"] == "application/atom+xml; charset=utf-8"
+    return ET.fromstring(response.body), response.body.decode()
+
+
+def test_the_feed_of_a_regency_and_category_is_valid_atom_with_its_newest_public_reports(api):
+    wanted = put(public_report(minutes_ago=5, category="street-lighting"), public_report(minutes_ago=1, category="street-lighting"))
+    put(public_report(minutes_ago=2), public_report(minutes_ago=3, regency="21.71", province="21", category="street-lighting"),
+        public_report(minutes_ago=0, category="street-lighting", confidential=True))
+    feed, _ = _feed(api, "?regency_code=12.71&category_id=street-lighting")
+    assert feed.tag == f"{ATOM}feed"
+    assert feed.findtext(f"{ATOM}title") == "LAPOR! — laporan terbaru: Kota Medan · Penerangan jalan umum"
+    entries = feed.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id").rsplit("=", 1)[1] for e in entries] == [wanted[1].tracking_id, wanted[0].tracking_id]
+    link = entries[0].find(f"{ATOM}link").get("href")
+    assert link.startswith("http") and link.endswith(f"/track?id={wanted[1].tracking_id}")
+    assert feed.find(f"{ATOM}link[@rel='self']").get("href").endswith(
+        "/reports/feed.xml?category_id=street-lighting&regency_code=12.71")
+    for entry in entries:  # RFC 4287: every entry has id, title, updated
+        assert entry.findtext(f"{ATOM}title") and entry.findtext(f"{ATOM}updated") and entry.findtext(f"{ATOM}id")
+
+
+def test_markup_and_control_characters_in_a_report_reach_the_feed_as_escaped_text(api):
+    put(public_report(title='Jalan <b>rusak</b> & "berlubang"\x07', description="<script>alert(1)</script>\x0b ok"))
+    feed, text = _feed(api)
+    entry = feed.find(f"{ATOM}entry")
+    assert entry.findtext(f"{ATOM}title") == 'Jalan <b>rusak</b> & "berlubang"'
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    assert "Rina" not in text and "rina@example.com" not in text
+
+
+def test_the_feed_refuses_list_only_and_bad_parameters_with_400(api):
+    for bad in ("sort=supported", "cursor=x", "limit=5", "regency_code=x", "kind=nope"):
+        response = api.client.http.get(f"/reports/feed.xml?{bad}")
+        assert response.status_code == 400, bad
+        assert_error_body(response.body)

@@ -109,7 +109,8 @@ def full_walk(api) -> dict[str, str]:
         assert response.status_code == 200
         public[label] = _text(response)
     public["attachments"] = _text(http.get(f"/reports/{tid}/attachments"))
-    for name in ("/reports", "/reports?sort=supported", "/reports?regency_code=12.71&kind=complaint"):
+    for name in ("/reports", "/reports?sort=supported", "/reports?regency_code=12.71&kind=complaint",
+                 "/reports/feed.xml", "/reports/feed.xml?regency_code=12.71&category_id=illegal-parking"):
         response = http.get(name)  # public browsing (issue 14)
         assert response.status_code == 200 and tid in _text(response), (name, response.body)
         public[f"browse {name}"] = _text(response)
