@@ -132,6 +132,9 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("public list, filtered", given("dispatched"),
          lambda: ok(api.get("/reports?regency_code=12.71&category_id=illegal-parking&status=dispatched"))),
         ("public list, most supported", given("dispatched"), lambda: ok(api.get("/reports?sort=supported"))),
+        ("similar reports", given("dispatched"),
+         lambda: ok(api.get("/reports/similar?regency_code=12.71&category_id=illegal-parking"
+                            "&text=Parkir+liar+di+Jalan+Gatot+Subroto&lat=3.59&lon=98.67"))),
         ("public feed, a regency and category", given("dispatched"),
          lambda: ok(api.get("/reports/feed.xml?regency_code=12.71&category_id=illegal-parking"))),
     ]

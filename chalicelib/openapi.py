@@ -738,15 +738,45 @@ def _feed_params() -> tuple[Param, ...]:
     return tuple(p for p in _browse_params() if p.name in FEED_PARAMS)
 
 
+def _similar_params() -> tuple[Param, ...]:
+    from .routes.browse import SIMILAR_TEXT
+    from .schemas import LAT_RANGE, LON_RANGE
+
+    def number(lo, hi):
+        return {"type": "number", "minimum": lo, "maximum": hi,
+                "description": "decimal degrees in Indonesia; with the other coordinate (alone: 422)"}
+
+    return (Param("regency_code", REGION_PARAMS["regency_code"], required=True),
+            Param("category_id", ID64, required=True),
+            Param("text", {"type": "string", "minLength": SIMILAR_TEXT[0], "maxLength": SIMILAR_TEXT[1]},
+                  "what the citizen typed (title and description)", required=True),
+            Param("agency_id", ID64, "the agency named on the form: the same one ranks a little higher"),
+            Param("lat", number(*LAT_RANGE)), Param("lon", number(*LON_RANGE)))
+
+
+RESPONSE_SCHEMAS["SimilarReports"] = {
+    "type": "object", "required": ["items"],
+    "properties": {"items": {"type": "array", "maxItems": 5, "items": {"allOf": [
+        {"$ref": REF.format(model="PublicReportRow")},
+        {"type": "object", "required": ["similarity"],
+         "properties": {"similarity": {"type": "number", "minimum": 0},
+                        "distance_m": {"type": ["integer", "null"], "minimum": 0}}}]}}},
+}
 OPERATIONS.update({
+    ("GET", "/reports/similar"): Op(
+        "Open published reports probably about the same problem (the form's duplicate suggestions)", "public",
+        query=_similar_params, ok_schema="SimilarReports", errors=(400, 422),
+        description="Up to 5 open, published reports of the same regency and category received in the last 90 days, "
+                    "ranked by Indonesian text similarity and, when both have coordinates, by distance. One Query "
+                    "of a sparse index of open public reports per regency and category, reading at most 100."),
     ("GET", "/reports/feed.xml"): Op(
         "Atom feed of the newest published reports of a place, category, agency...", "public",
-        query=_feed_params, ok_types=("application/atom+xml",), errors=(400,),
+        query=_feed_params, ok_types=("application/atom+xml",), errors=(400, 422),
         description="The 50 newest reports GET /reports would list for the same filters (one Query of the "
                     "same index), as Atom (RFC 4287); each entry links to the report's tracking page."),
     ("GET", "/reports"): Op(
         "Published reports (JSON; the list page for a browser asking for text/html)", "public",
-        query=_browse_params, ok_schema="PublicReportList", ok_types=(JSON, "text/html"), errors=(400,),
+        query=_browse_params, ok_schema="PublicReportList", ok_types=(JSON, "text/html"), errors=(400, 422),
         description="Published, non-confidential reports, newest first (sort=supported: most supported "
                     "first). One Query of a sparse public index per page: place and period are key "
                     "conditions, other filters read at most 100 reports per page. `Accept: text/html` "

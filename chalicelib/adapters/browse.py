@@ -120,3 +120,14 @@ def public_page(q: PublicQuery, limit: int, cursor: str | None) -> BrowsePage:
     else:
         next_cursor = _position_of_key(q, last) if last else None
     return BrowsePage([from_model(m) for m in found], next_cursor, int(page.get("ScannedCount", 0)))
+
+
+def open_topic_candidates(regency_code: str, category_id: str, since: str, limit: int) -> tuple[list[Report], int]:
+    """The newest `limit` open public reports of a regency and category received since `since`
+    (UTC ISO): one Query of the sparse `by_open_topic` index, so every item read is a candidate
+    and the read is at most `limit` items whatever the region holds. (reports, items read)"""
+    results = ReportModel.by_open_topic.query(f"{regency_code}#{category_id}", ReportModel.received_key >= since,
+                                              scan_index_forward=False, page_size=limit)
+    page = next(results.page_iter)
+    found = [from_model(ReportModel.from_raw_data(item)) for item in page.get("Items", [])]
+    return found, int(page.get("ScannedCount", 0))

@@ -30,7 +30,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..domain.lifecycle import Status
+from ..domain.lifecycle import CLOSED, Status
 from ..domain.messages import Change, Message
 from ..domain.query import CURSOR_PATTERN, ListQuery
 from ..domain.staff import Assignment, StaffMember
@@ -82,6 +82,8 @@ class ReportModel(Model):
     # index below holds the public reports of its scope only, newest first.
     public_province = UnicodeAttribute(null=True)
     public_regency = UnicodeAttribute(null=True)
+    # Duplicate suggestions: "<regency>#<category>" on public reports still open, nothing else.
+    open_topic = UnicodeAttribute(null=True)
     supporter_count = NumberAttribute(default=0)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
@@ -107,6 +109,8 @@ class ReportModel(Model):
     by_public_province = index("by_public_province", "public_province", "received_key")
     by_public_regency = index("by_public_regency", "public_regency", "received_key")
     by_public_supported = index("by_public_supported", "public_bucket", "supporter_count", numeric_range=True)
+    # The form's duplicate suggestions: open public reports of one regency and category, newest first.
+    by_open_topic = index("by_open_topic", "open_topic", "received_key")
 
 
 class EventModel(Model):
@@ -198,6 +202,8 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.public_updated_key = received_key(report.public_updated_at, report.tracking_id) if public else None
     m.public_province = report.location.province_code if public else None
     m.public_regency = report.location.regency_code if public else None
+    topic = public and report.status not in CLOSED and report.location.regency_code and report.category_id
+    m.open_topic = f"{report.location.regency_code}#{report.category_id}" if topic else None
     m.supporter_count = report.supporter_count
     nearest = min((report.deadlines[s] for s in report.open_officer_stages()), default=None)
     m.open_bucket = OPEN_BUCKET if nearest else None

@@ -49,9 +49,16 @@ def browse_filters(q: Query):
 
 
 def browse_cursor(q: Query, sort: str) -> str | None:
+    """A position of either order (the document's pattern); one of the other order does not fit
+    this sort: 422."""
+    import re
+
+    from ..domain.errors import Unprocessable
+
     cursor = q.str("cursor", max_len=64, pattern=ANY_CURSOR_PATTERN)
-    if cursor is not None:
-        q.str("cursor", max_len=64, pattern=CURSOR_PATTERNS[sort])  # a position in this order only
+    if cursor is not None and not re.fullmatch(CURSOR_PATTERNS[sort], cursor):
+        raise Unprocessable("Kursor dari urutan lain", "A cursor of the other sort order",
+                            {"cursor": f"bukan posisi dalam urutan {sort} / not a position in the {sort} order"})
     return cursor
 
 
@@ -136,3 +143,51 @@ def reports_feed():
                             wiring.now())
     return Response(body=body, status_code=200, headers={"Content-Type": ATOM_TYPE, "Cache-Control": "public, max-age=300",
                                                          "X-Content-Type-Options": "nosniff"})
+
+
+SIMILAR_PARAMS = {"regency_code", "category_id", "agency_id", "text", "lat", "lon"}
+SIMILAR_TEXT = (3, 5200)  # a title and a description, as the form sends them
+
+
+def _required(q: Query, name: str, value):
+    if value is None:
+        from ..domain.errors import InvalidInput
+
+        raise InvalidInput("Parameter wajib diisi", "Required query parameter", {name: "wajib / required"})
+    return value
+
+
+def _coordinate(q: Query, name: str, bounds: tuple[float, float]) -> float | None:
+    from ..domain.errors import InvalidInput
+
+    value = q.str(name, max_len=32)
+    try:
+        number = float(value) if value is not None else None
+    except ValueError:
+        number = float("nan")
+    if number is not None and not bounds[0] <= number <= bounds[1]:  # NaN fails too
+        raise InvalidInput("Koordinat tidak valid", "Invalid coordinate",
+                           {name: f"{bounds[0]}–{bounds[1]} (Indonesia)"})
+    return number
+
+
+@bp.route("/reports/similar", methods=["GET"])
+@guarded
+def similar_reports():
+    from ..adapters.browse import open_topic_candidates
+    from ..domain.errors import InvalidInput, Unprocessable
+    from ..schemas import LAT_RANGE, LON_RANGE
+    from ..services import browse
+
+    q = Query(bp.current_request.query_params, SIMILAR_PARAMS)
+    text = _required(q, "text", q.str("text", max_len=SIMILAR_TEXT[1]))
+    if len(text) < SIMILAR_TEXT[0]:
+        raise InvalidInput("Teks terlalu pendek", "Text too short", {"text": f"minimal / at least {SIMILAR_TEXT[0]}"})
+    lat, lon = _coordinate(q, "lat", LAT_RANGE), _coordinate(q, "lon", LON_RANGE)
+    if (lat is None) != (lon is None):
+        raise Unprocessable("lat dan lon harus diisi bersama", "lat and lon go together",
+                           {"lat": "bersama lon / with lon", "lon": "bersama lat / with lat"})
+    ask = browse.SimilarAsk(regency_code=_required(q, "regency_code", q.region("regency_code")),
+                            category_id=_required(q, "category_id", q.str("category_id")), text=text,
+                            agency_id=q.str("agency_id"), point=(lat, lon) if lat is not None else None)
+    return json_response(browse.similar_reports(open_topic_candidates, regions_module, ask, wiring.now()))

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from ..domain.browse import PublicQuery
 from ..domain.calendar import start_of_day_wib, utc_iso
-from ..domain.errors import InvalidInput
+from ..domain.errors import Unprocessable
 from ..domain.lifecycle import CLOSED
 from ..domain.report import Report
 from .views import _label
@@ -37,7 +37,7 @@ class PublicFilters:
 def public_query(f: PublicFilters) -> PublicQuery:
     """Dates are days in WIB, both included (as in the staff list)."""
     if f.received_from and f.received_to and f.received_to < f.received_from:
-        raise InvalidInput("received_to sebelum received_from", "received_to is before received_from",
+        raise Unprocessable("received_to sebelum received_from", "received_to is before received_from",
                            {"received_to": "setelah received_from / after received_from"})
     return PublicQuery(
         province_code=f.province_code, regency_code=f.regency_code, category_id=f.category_id,
@@ -143,3 +143,35 @@ def atom_feed(read_page: Callable, regions, f: PublicFilters, title: str, site: 
                   f"{row['description']}"
         sub(entry, "summary", summary, type="text")
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode")
+
+
+# ---- duplicate suggestions while filing ------------------------------------------------------------------
+SIMILAR_WINDOW = dt.timedelta(days=90)
+SIMILAR_CANDIDATES = 100  # the newest open reports of the regency and category that are compared
+
+
+@dataclass(frozen=True)
+class SimilarAsk:
+    regency_code: str
+    category_id: str
+    text: str
+    agency_id: str | None = None
+    point: tuple[float, float] | None = None
+
+
+def similar_reports(read_candidates: Callable, regions, ask: SimilarAsk, now: dt.datetime) -> dict[str, Any]:
+    """Up to five open public reports probably about the same problem: the newest
+    SIMILAR_CANDIDATES of the same regency and category received in the last 90 days (one Query),
+    ranked by the text's similarity (domain.similarity), boosted when close by."""
+    from ..domain.similarity import Candidate, rank
+
+    candidates, _read = read_candidates(ask.regency_code, ask.category_id, utc_iso(now - SIMILAR_WINDOW),
+                                        SIMILAR_CANDIDATES)
+    by_id = {r.tracking_id: r for r in candidates}
+    matches = rank(ask.text, [
+        Candidate(r.tracking_id, f"{r.title}\n{r.description}",
+                  (r.location.lat, r.location.lon) if r.location.lat is not None and r.location.lon is not None else None,
+                  r.agency_id)
+        for r in candidates], ask.point, ask.agency_id)
+    return {"items": [{**public_summary(by_id[m.key], regions, now), "similarity": m.score, "distance_m": m.distance_m}
+                      for m in matches]}

@@ -98,14 +98,16 @@ def test_most_supported_first_pages_through_ties_without_repeating_or_skipping(a
     assert [counts[i] for i in ids] == [9, 5, 1, 1, 1, 1, 0]
 
 
-def test_a_cursor_of_the_other_order_and_a_bad_parameter_are_refused_with_400(api):
+def test_a_cursor_of_the_other_order_is_422_and_a_bad_parameter_400(api):
     put(public_report(minutes_ago=1), public_report(minutes_ago=2))
     cursor = api.get("/reports?limit=1")[1]["next_cursor"]
     status, body = api.get(f"/reports?sort=supported&cursor={cursor}")
-    assert status == 400
-    assert_error_body(body, code="invalid_input")
+    assert status == 422  # a position, but in the other order
+    assert_error_body(body, code="unprocessable")
+    status, body = api.get("/reports?received_from=2024-12-20&received_to=2024-12-19")
+    assert status == 422
     for bad in ("status=nope", "limit=0", "limit=101", "regency_code=1271", "received_from=2024-13-01",
-                "received_from=2024-12-20&received_to=2024-12-19", "color=red", "cursor=xyz", "sort=oldest"):
+                "color=red", "cursor=xyz", "sort=oldest"):
         status, body = api.get(f"/reports?{bad}")
         assert status == 400, (bad, body)
         assert_error_body(body)
@@ -197,3 +199,69 @@ def test_the_feed_refuses_list_only_and_bad_parameters_with_400(api):
         response = api.client.http.get(f"/reports/feed.xml?{bad}")
         assert response.status_code == 400, bad
         assert_error_body(response.body)
+
+
+# ---- duplicate suggestions while filing ---------------------------------------------------------------------
+LAMP = dict(category="street-lighting", title="Lampu jalan mati di Jl. Gatot Subroto",
+            description="Sudah seminggu lampu penerangan jalan di depan Indomaret padam, gelap sekali malam hari.")
+ASK = "/reports/similar?regency_code=12.71&category_id=street-lighting&text=PJU+padam+Jln+Gatot+Subroto+dekat+Indomaret"
+
+
+def test_similar_open_published_reports_of_the_regency_and_category_of_the_last_90_days(api):
+    same = put(public_report(minutes_ago=10, **LAMP), public_report(minutes_ago=60 * 24 * 80, **LAMP))[0:2]
+    other_problem = put(public_report(minutes_ago=5, category="street-lighting", title="Tiang listrik miring",
+                                      description="Tiang listrik di Jl. Sei Batang Hari hampir roboh menimpa rumah warga."))
+    never = put(public_report(minutes_ago=3, status=Status.COMPLETED, **LAMP),
+                public_report(minutes_ago=60 * 24 * 91, **LAMP),
+                public_report(minutes_ago=4, published=False, **LAMP),
+                public_report(minutes_ago=6, confidential=True, **LAMP),
+                public_report(minutes_ago=7, regency="12.75", **LAMP),
+                public_report(minutes_ago=8, **{**LAMP, "category": "roads"}))
+    status, body = api.get(ASK)
+    assert status == 200, body
+    ids = [i["tracking_id"] for i in body["items"]]
+    assert set(ids) == {r.tracking_id for r in same}
+    assert other_problem[0].tracking_id not in ids and not {r.tracking_id for r in never} & set(ids)
+    assert all(0 < i["similarity"] <= 2 and i["open"] for i in body["items"])
+    assert "reporter" not in str(body) and "rina@example.com" not in str(body)
+
+
+def test_a_similar_report_close_by_comes_first_and_says_how_far(api):
+    far, near = put(public_report(minutes_ago=1, lat=3.70, lon=98.69, **LAMP),
+                    public_report(minutes_ago=2, lat=3.5952, lon=98.6722, **LAMP))
+    status, body = api.get(ASK + "&lat=3.5953&lon=98.6723&agency_id=pemkot-medan")
+    assert status == 200, body
+    assert [i["tracking_id"] for i in body["items"]][0] == near.tracking_id
+    assert body["items"][0]["distance_m"] < 50
+
+
+def test_similar_reads_a_bounded_candidate_set_whatever_the_region_holds(api):
+    from chalicelib.adapters.browse import open_topic_candidates
+    from chalicelib.services.browse import SIMILAR_CANDIDATES
+
+    put(*(public_report(minutes_ago=i, **LAMP) for i in range(SIMILAR_CANDIDATES + 40)))
+    found, read = open_topic_candidates("12.71", "street-lighting", "2024-09-01", SIMILAR_CANDIDATES)
+    assert read == len(found) == SIMILAR_CANDIDATES
+    status, body = api.get(ASK)
+    assert status == 200 and len(body["items"]) == 5
+
+
+@pytest.mark.parametrize("query", [
+    "category_id=street-lighting&text=lampu+mati",              # no regency
+    "regency_code=12.71&text=lampu+mati",                       # no category
+    "regency_code=12.71&category_id=street-lighting",           # no text
+    "regency_code=12.71&category_id=street-lighting&text=ab",   # too short
+    "regency_code=12.71&category_id=street-lighting&text=lampu&lat=80&lon=98.6",   # outside Indonesia
+    "regency_code=12.71&category_id=street-lighting&text=lampu&lat=nan&lon=98.6",
+    "regency_code=12.71&category_id=street-lighting&text=lampu&page=2",
+])
+def test_similar_refuses_what_it_cannot_answer_with_400(api, query):
+    status, body = api.get(f"/reports/similar?{query}")
+    assert status == 400, body
+    assert_error_body(body, code="invalid_input")
+
+
+def test_similar_with_one_coordinate_only_is_422(api):
+    status, body = api.get("/reports/similar?regency_code=12.71&category_id=street-lighting&text=lampu&lat=3.5")
+    assert status == 422
+    assert_error_body(body, code="unprocessable")

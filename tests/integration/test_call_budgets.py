@@ -60,6 +60,7 @@ BUDGET_AND_MINIMUM = {
     "public list":                 (calls(Q=1), calls(Q=1)),
     "public list, filtered":       (calls(Q=1), calls(Q=1)),
     "public list, most supported": (calls(Q=1), calls(Q=1)),
+    "similar reports":             (calls(Q=1), calls(Q=1)),
     # the same Query, and the category's name for the feed's title
     "public feed, a regency and category": (calls(G=1, Q=1), calls(G=1, Q=1)),
 }
