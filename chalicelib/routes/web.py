@@ -36,6 +36,7 @@ ASSETS = {
     "track.js": "text/javascript; charset=utf-8",
     "logo.svg": "image/svg+xml; charset=utf-8",
     "reports.js": "text/javascript; charset=utf-8",
+    "similar.js": "text/javascript; charset=utf-8",
     "leaflet.js": "text/javascript; charset=utf-8",
     "leaflet.css": "text/css; charset=utf-8",
 }

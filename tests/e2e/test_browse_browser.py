@@ -129,3 +129,41 @@ def test_the_list_page_reads_well_in_english_on_a_desktop(page, published):
     assert "0 supporters" in page.inner_text("#results li:first-child")
     page.screens.shot("browse-1280-en")
     check_accessibility(page, "browse list at 1280 px, English")
+
+
+def test_the_form_suggests_the_same_open_report_and_the_citizen_may_support_it_or_go_on(page, published):
+    made, _ = published
+    page.goto("/")
+    page.wait_for_selector("#province option[value='12']", state="attached")
+    page.fill("#title", "Lampu jalan mati di depan rumah")
+    page.fill("#description", "Lampu penerangan jalan padam sudah dua minggu, gelap dan rawan kecelakaan malam hari.")
+    page.select_option("#province", "12")
+    page.select_option("#regency", "12.71")
+    assert page.is_hidden("#similar")  # no category yet: nothing asked
+    page.select_option("#category", "street-lighting")
+    page.wait_for_selector("#similar:not([hidden])")
+    titles = page.locator("#similar-list h3").all_inner_texts()
+    assert set(titles) == {"Lampu jalan padam nomor 20", "Lampu jalan padam nomor 21"}  # open, same regency/category
+    assert page.inner_text("#similar-status") == "Ada 2 laporan serupa yang sudah diterima. Lihat di bawah pilihan kategori."
+    assert page.get_attribute("#similar-title", "id") == page.get_attribute("#similar", "aria-labelledby")
+    hrefs = page.locator("#similar-list a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert sorted(hrefs) == sorted(f"track?id={tid}#dukung" for tid in made[20:22])
+    page.screens.shot("form-similar-390")
+    check_accessibility(page, "form with duplicate suggestions")
+
+    page.click("#lang-switch")
+    assert page.inner_text("#similar-title") == "Is this the same report?"
+    assert page.locator("#similar-list a").first.inner_text() == "Support this report"
+    page.click("#lang-switch")
+
+    page.click("#similar-dismiss")  # "Bukan, kirim laporan saya"
+    assert page.is_hidden("#similar")
+    assert page.evaluate("document.activeElement.id") == "anonymous"
+    assert page.inner_text("#similar-status") == "Saran laporan serupa ditutup. Lanjutkan mengisi laporan Anda."
+    page.fill("#description", "Lampu penerangan jalan padam sudah dua minggu, gelap dan rawan kecelakaan malam hari!")
+    page.wait_for_timeout(1200)
+    assert page.is_hidden("#similar")  # the answer was no for this place and category: not asked again
+
+    page.goto(f"/track?id={made[21]}#dukung")
+    page.wait_for_selector("#report:not([hidden])")
+    assert page.inner_text("#report-title") == "Lampu jalan padam nomor 21"

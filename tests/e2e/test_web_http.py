@@ -49,7 +49,7 @@ def test_pages_hold_no_inline_script_or_style_and_load_nothing_from_elsewhere(pa
 def test_assets_are_served_with_their_type_and_cached_for_a_year_when_versioned(stack):
     _, _, page = fetch(stack.api_url + "/")
     versioned = dict(re.findall(r"static/([a-z0-9.]+)\?v=([0-9a-f]{12})", page))
-    assert set(versioned) == {"app.css", "i18n.js", "common.js", "form.js", "logo.svg"}
+    assert set(versioned) == {"app.css", "i18n.js", "common.js", "form.js", "similar.js", "logo.svg"}
     for name, version in versioned.items():
         status, headers, _ = fetch(f"{stack.api_url}/static/{name}?v={version}")
         assert status == 200 and headers["Content-Type"] == ASSETS[name]
