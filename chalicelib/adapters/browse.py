@@ -25,7 +25,7 @@ from typing import Any
 from ..domain.browse import PAGE_READ, SUPPORTED_CURSOR_PATTERN, PublicQuery
 from ..domain.errors import InvalidInput
 from ..domain.report import Report
-from .store import PUBLIC_BUCKET, ReportModel, decode_cursor, encode_cursor, from_model
+from .store import PUBLIC_BUCKET, ReportModel, _and, decode_cursor, encode_cursor, from_model
 
 
 @dataclass
@@ -33,10 +33,6 @@ class BrowsePage:
     items: list[Report]
     next_cursor: str | None
     read: int  # items the Query evaluated (DynamoDB's ScannedCount): what the page cost
-
-
-def _and(cond, part):
-    return part if cond is None else cond & part
 
 
 def _source(q: PublicQuery):

@@ -364,11 +364,13 @@ def test_a_good_token_of_the_same_user_is_accepted(api):
 
 
 # ---- public browsing (issue 14): the same answer for everyone ---------------------------------------------
-PUBLIC_BROWSE = ("/reports", "/reports?sort=supported", "/reports?province_code=12")
+PUBLIC_BROWSE = ("/reports", "/reports?sort=supported", "/reports?province_code=12",
+                 "/reports/similar?regency_code=12.71&category_id=illegal-parking&text=Parkir+liar+Gatot+Subroto")
 
 
 @pytest.mark.parametrize("path", PUBLIC_BROWSE)
 def test_public_browsing_answers_everyone_the_same_and_never_shows_an_unpublished_report(api, path):
+    """The list and the duplicate suggestions: no token widens them (a staff token is ignored)."""
     submitted = report_at("medan", "submitted")
     published = report_at("medan", "assigned")
     answers = []
