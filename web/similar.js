@@ -53,7 +53,7 @@
   }
 
   function item(report) {
-    var facts = I.t("similar.meta", { status: I.pick(report.status_label), date: Lp.formatDate(report.received_at.slice(0, 10)),
+    var facts = I.t("similar.meta", { status: I.pick(report.status_label), date: Lp.formatDateTime(report.received_at),
                                       n: report.supporter_count });
     if (typeof report.distance_m === "number") {
       facts += I.t("similar.away", { km: (report.distance_m / 1000).toFixed(1) });
