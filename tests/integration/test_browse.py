@@ -265,3 +265,24 @@ def test_similar_with_one_coordinate_only_is_422(api):
     status, body = api.get("/reports/similar?regency_code=12.71&category_id=street-lighting&text=lampu&lat=3.5")
     assert status == 422
     assert_error_body(body, code="unprocessable")
+
+
+def test_the_backfill_puts_reports_written_before_the_indexes_into_them_without_a_new_version(api):
+    from chalicelib.adapters.store import ReportModel
+    from devtools.backfill_browse import ATTRIBUTES, backfill
+
+    old = put(public_report(minutes_ago=1, **LAMP))[0]
+    put(public_report(minutes_ago=2, published=False))
+    stored = ReportModel.get(old.tracking_id)
+    stored.update(actions=[getattr(ReportModel, a).remove() for a in ATTRIBUTES])  # as before issue 14
+    version = ReportModel.get(old.tracking_id).version
+    for path in ("/reports?regency_code=12.71", "/reports?province_code=12", "/reports?sort=supported", ASK):
+        assert api.get(path)[1]["items"] == [], path
+    assert len(api.get("/reports")[1]["items"]) == 1  # the country's newest: keys it always had
+
+    assert backfill() == (1, 0)
+    assert [i["tracking_id"] for i in api.get("/reports?regency_code=12.71")[1]["items"]] == [old.tracking_id]
+    assert [i["tracking_id"] for i in api.get("/reports?sort=supported")[1]["items"]] == [old.tracking_id]
+    assert [i["tracking_id"] for i in api.get(ASK)[1]["items"]] == [old.tracking_id]
+    assert ReportModel.get(old.tracking_id).version == version  # an officer's loaded copy stays current
+    assert backfill() == (1, 0)  # again: the same values, nothing new
