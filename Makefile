@@ -11,7 +11,7 @@ REGION  ?= ap-southeast-3
 TOKEN_USER := $(if $(filter command line,$(origin USER)),$(USER),)
 
 .DEFAULT_GOAL := help
-.PHONY: help .venv venv run test fuzz token sweep retention inbound reply-address rebuild-stats package deploy clean axe
+.PHONY: help .venv venv run test fuzz token sweep retention inbound reply-address rebuild-stats package deploy clean axe leaflet
 # The accessibility checker the browser tests inject (MPL-2.0), fetched from the npm registry into
 # a git-ignored folder; never packaged.
 AXE_VERSION := 4.10.3
@@ -66,6 +66,18 @@ $(AXE):
 	cd $(dir $@) && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
 	  && tar -xzf axe-core-$(AXE_VERSION).tgz --strip-components=1 package/axe.min.js package/LICENSE \
 	  && rm -f axe-core-$(AXE_VERSION).tgz
+
+# The list page's map library (BSD-2-Clause), served by the API: its minified files and LICENSE are
+# committed in web/leaflet/ (the package must carry them); this target fetches them again
+# from the npm registry (to update LEAFLET_VERSION, then commit the result).
+LEAFLET_VERSION := 1.9.4
+
+leaflet:
+	@mkdir -p web/leaflet
+	tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null \
+	  && tar -xzf leaflet-$(LEAFLET_VERSION).tgz package/dist/leaflet.js package/dist/leaflet.css package/LICENSE \
+	  && cd - >/dev/null && cp $$tmp/package/dist/leaflet.js $$tmp/package/dist/leaflet.css $$tmp/package/LICENSE web/leaflet/ \
+	  && rm -rf $$tmp
 
 # Its own local stack; EXAMPLES per operation and generation mode.
 fuzz: $(STAMP)

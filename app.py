@@ -9,7 +9,7 @@ from aws_lambda_powertools import Logger
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.http import in_our_error_shape, local_server_takes_every_method
-from chalicelib.routes import attachments, audit, docs, officers, open311, policy, queue, reference, reports, statistics, web
+from chalicelib.routes import attachments, audit, browse, docs, officers, open311, policy, queue, reference, reports, statistics, web
 from chalicelib.routes import reporter_data
 from chalicelib.routes import whatsapp
 
@@ -29,7 +29,8 @@ def correlation(event, get_response):
     return response
 
 
-for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web, audit):
+for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web, audit,
+               browse):
     app.register_blueprint(module.bp)
 app.register_blueprint(reporter_data.bp)  # the reporter's own data (UU PDP): lost code, access, correction, erasure
 app.register_blueprint(whatsapp.bp)  # the WhatsApp Cloud API webhook (inbound messages)

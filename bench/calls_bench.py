@@ -138,6 +138,15 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
         ("audit by report", given("assigned"),
          lambda: ok(api.get(f"/staff/audit?report={scene['tracking_id']}", user=CENTRAL))),
         ("audit by user", given("assigned"), lambda: ok(api.get(f"/staff/audit?user={DISHUB}", user=CENTRAL))),
+        ("public list", given("dispatched"), lambda: ok(api.get("/reports"))),
+        ("public list, filtered", given("dispatched"),
+         lambda: ok(api.get("/reports?regency_code=12.71&category_id=illegal-parking&status=dispatched"))),
+        ("public list, most supported", given("dispatched"), lambda: ok(api.get("/reports?sort=supported"))),
+        ("similar reports", given("dispatched"),
+         lambda: ok(api.get("/reports/similar?regency_code=12.71&category_id=illegal-parking"
+                            "&text=Parkir+liar+di+Jalan+Gatot+Subroto&lat=3.59&lon=98.67"))),
+        ("public feed, a regency and category", given("dispatched"),
+         lambda: ok(api.get("/reports/feed.xml?regency_code=12.71&category_id=illegal-parking"))),
         *reporter_data_scenarios(api, given, scene, ok),
     ]
 

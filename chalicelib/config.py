@@ -51,6 +51,10 @@ class Settings:
     whatsapp_api_base: str = "https://graph.facebook.com/v21.0"
     whatsapp_dialogue_minutes: int = 30  # a guided dialogue left this long starts over
     whatsapp_template_language: str = "id"  # the language status-change templates are sent in (id | en)
+    # The public list page's map (issue 14): a tile URL template ({z}/{x}/{y}, optional {s}); empty:
+    # no map, the page is a list. The page's CSP then allows images from the tiles' origin only.
+    map_tile_url: str = ""
+    map_tile_attribution: str = ""
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -121,6 +125,8 @@ def settings() -> Settings:
         whatsapp_api_base=env.get("WHATSAPP_API_BASE", "https://graph.facebook.com/v21.0").rstrip("/"),
         whatsapp_dialogue_minutes=int(env.get("WHATSAPP_DIALOGUE_MINUTES", "30")),
         whatsapp_template_language=env.get("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
+        map_tile_url=env.get("MAP_TILE_URL", ""),
+        map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", ""),
     )
 
 

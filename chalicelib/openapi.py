@@ -809,3 +809,105 @@ def document(app, server_url: str = "/") -> dict[str, Any]:
 def undocumented(app) -> list[tuple[str, str]]:
     """Routes of `app` without a row in OPERATIONS (a test keeps this empty)."""
     return [(m, p) for p, methods in app.routes.items() for m in methods if (m, p) not in OPERATIONS]
+
+
+# ---- public browsing (issue 14): routes/browse.py -----------------------------------------------------
+def _browse_params() -> tuple[Param, ...]:
+    """GET /reports' filters: the names are routes.browse.BROWSE_PARAMS."""
+    from .domain.browse import ANY_CURSOR_PATTERN, SORTS
+    from .domain.lifecycle import Status
+    from .domain.report import KINDS
+    from .routes.browse import BROWSE_PARAMS, MAX_LIMIT
+
+    known = {
+        "status": _enum(s.value for s in Status), "kind": _enum(KINDS), "sort": _enum(SORTS),
+        "received_from": DATE, "received_to": DATE,
+        "limit": {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20},
+        "cursor": {"type": "string", "pattern": ANY_CURSOR_PATTERN,
+                   "description": "next_cursor of the previous page, in the same sort: newest "
+                                  "`<received UTC>_<tracking id>`, supported `<supporters>_<tracking id>`",
+                   "examples": ["2024-12-20T03:00:00.000000Z_C0P7-RX82", "12_C0P7-RX82"]},
+        **REGION_PARAMS,
+    }
+    return tuple(Param(name, known.get(name, ID64)) for name in sorted(BROWSE_PARAMS))
+
+
+_PUBLIC_ROW = {
+    "type": "object",
+    "description": "A public report in a list: what the tracking page shows anyone, shortened. "
+                   "Never the reporter's name, e-mail or phone.",
+    "required": ["tracking_id", "title", "status", "status_label", "kind", "received_at", "supporter_count"],
+    "properties": {
+        "tracking_id": {"type": "string"}, "title": {"type": "string"},
+        "description": {"type": "string", "description": "at most 280 characters"},
+        "status": {"type": "string"}, "status_label": _LABEL, "open": {"type": "boolean"},
+        "kind": {"type": "string"}, "category_id": {"type": ["string", "null"]}, "agency_id": {"type": ["string", "null"]},
+        "province_code": {"type": "string"}, "province_name": {"type": ["string", "null"]},
+        "regency_code": {"type": ["string", "null"]}, "regency_name": {"type": ["string", "null"]},
+        "address": {"type": ["string", "null"]}, "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]},
+        "received_at": {"type": "string", "format": "date-time"}, "overdue": {"type": "boolean"},
+        "supporter_count": {"type": "integer", "minimum": 0},
+    },
+    "not": {"anyOf": [{"required": ["reporter"]}, {"required": ["access_code_hash"]}]},
+}
+RESPONSE_SCHEMAS.update({
+    "PublicReportRow": _PUBLIC_ROW,
+    "PublicReportList": {
+        "type": "object", "required": ["items", "next_cursor"],
+        "properties": {"items": {"type": "array", "items": {"$ref": REF.format(model="PublicReportRow")}},
+                       "next_cursor": {"type": ["string", "null"],
+                                       "description": "present while more may follow; a filtered page may hold "
+                                                      "fewer than `limit` reports (each page reads a bounded "
+                                                      "number) and still carry one"}},
+    },
+})
+def _feed_params() -> tuple[Param, ...]:
+    from .routes.browse import FEED_PARAMS
+
+    return tuple(p for p in _browse_params() if p.name in FEED_PARAMS)
+
+
+def _similar_params() -> tuple[Param, ...]:
+    from .routes.browse import SIMILAR_TEXT
+    from .schemas import LAT_RANGE, LON_RANGE
+
+    def number(lo, hi):
+        return {"type": "number", "minimum": lo, "maximum": hi,
+                "description": "decimal degrees in Indonesia; with the other coordinate (alone: 422)"}
+
+    return (Param("regency_code", REGION_PARAMS["regency_code"], required=True),
+            Param("category_id", ID64, required=True),
+            Param("text", {"type": "string", "minLength": SIMILAR_TEXT[0], "maxLength": SIMILAR_TEXT[1]},
+                  "what the citizen typed (title and description)", required=True),
+            Param("agency_id", ID64, "the agency named on the form: the same one ranks a little higher"),
+            Param("lat", number(*LAT_RANGE)), Param("lon", number(*LON_RANGE)))
+
+
+RESPONSE_SCHEMAS["SimilarReports"] = {
+    "type": "object", "required": ["items"],
+    "properties": {"items": {"type": "array", "maxItems": 5, "items": {"allOf": [
+        {"$ref": REF.format(model="PublicReportRow")},
+        {"type": "object", "required": ["similarity"],
+         "properties": {"similarity": {"type": "number", "minimum": 0},
+                        "distance_m": {"type": ["integer", "null"], "minimum": 0}}}]}}},
+}
+OPERATIONS.update({
+    ("GET", "/reports/similar"): Op(
+        "Open published reports probably about the same problem (the form's duplicate suggestions)", "public",
+        query=_similar_params, ok_schema="SimilarReports", errors=(400, 422),
+        description="Up to 5 open, published reports of the same regency and category received in the last 90 days, "
+                    "ranked by Indonesian text similarity and, when both have coordinates, by distance. One Query "
+                    "of a sparse index of open public reports per regency and category, reading at most 100."),
+    ("GET", "/reports/feed.xml"): Op(
+        "Atom feed of the newest published reports of a place, category, agency...", "public",
+        query=_feed_params, ok_types=("application/atom+xml",), errors=(400, 422),
+        description="The 50 newest reports GET /reports would list for the same filters (one Query of the "
+                    "same index), as Atom (RFC 4287); each entry links to the report's tracking page."),
+    ("GET", "/reports"): Op(
+        "Published reports (JSON; the list page for a browser asking for text/html)", "public",
+        query=_browse_params, ok_schema="PublicReportList", ok_types=(JSON, "text/html"), errors=(400, 422),
+        description="Published, non-confidential reports, newest first (sort=supported: most supported "
+                    "first). One Query of a sparse public index per page: place and period are key "
+                    "conditions, other filters read at most 100 reports per page. `Accept: text/html` "
+                    "(a browser) gets the list page instead; the answer varies by Accept."),
+})

@@ -366,6 +366,7 @@ def local_stack(
     ready_path: str = READY_PATH,
     ready_timeout: float = 60.0,
     log: Callable[[str], None] | None = None,
+    extra_env: dict[str, str] | None = None,
 ) -> Iterator[StackInfo]:
     """Start moto, provision everything, start ``chalice local``; yield ``(api_url, moto_url, state)``.
 
@@ -375,6 +376,7 @@ def local_stack(
     state_path: where to write the state JSON (and ``env.sh`` next to it); None: not written.
     log_dir: where ``chalice local`` / moto output goes (default ``.local/``), unless
         inherit_output is True (then chalice writes to this process's stdout/stderr).
+    extra_env: more settings for the app (a test's MAP_TILE_URL, ...).
     """
     say = log or (lambda message: print(message, file=sys.stderr, flush=True))
     if moto_mode not in ("process", "thread"):
@@ -410,6 +412,7 @@ def local_stack(
         "ATTACHMENTS_BUCKET": ATTACHMENTS_BUCKET,
         "POWERTOOLS_TRACE_DISABLED": "1",
         "PYTHONUNBUFFERED": "1",
+        **(extra_env or {}),
     }
 
     # The Graph API's WhatsApp endpoints, locally: a recorder in this process (devtools/whatsapp_recorder.py).

@@ -13,6 +13,7 @@
     "nav.label": "Main menu",
     "nav.new": "Submit a report",
     "nav.track": "Track a report",
+    "nav.reports": "Browse reports",
     "req": "(required)",
     "opt": "(optional)",
     "footer.text": "The national public-service complaints service (SP4N-LAPOR!). Reports are handled under Law No. 25 of 2009 on Public Services.",
@@ -345,7 +346,14 @@
     setLang: setLang,
     apply: apply,
     onChange: function (fn) { listeners.push(fn); },
-    hasEnglish: function (key) { return Object.prototype.hasOwnProperty.call(EN, key); }
+    hasEnglish: function (key) { return Object.prototype.hasOwnProperty.call(EN, key); },
+    /* A page's own texts (its English for data-i18n, and messages in both languages), added by
+     * its script before it renders: the page then switches language like the others. */
+    extend: function (en, messages) {
+      Object.keys(en || {}).forEach(function (k) { EN[k] = en[k]; });
+      Object.keys(messages || {}).forEach(function (k) { MESSAGES[k] = messages[k]; });
+      apply(document);
+    }
   };
 
   // Deferred scripts run after parsing, so the page is here already.

@@ -25,9 +25,9 @@ def meta(name: str) -> type:
     return type("Meta", (), {"table_name": s.table(name), "region": s.region, "billing_mode": "PAY_PER_REQUEST"})
 
 
-def index(name: str, hash_attr: str, range_attr: str = "received_key") -> GlobalSecondaryIndex:
-    """A GSI keyed by `hash_attr`, sorted by `range_attr`, all attributes projected."""
-    from pynamodb.attributes import UnicodeAttribute
+def index(name: str, hash_attr: str, range_attr: str = "received_key", numeric_range: bool = False) -> GlobalSecondaryIndex:
+    """A GSI keyed by `hash_attr`, sorted by `range_attr` (a string, or a number), all attributes projected."""
+    from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 
     class Meta:
         index_name = name
@@ -36,7 +36,7 @@ def index(name: str, hash_attr: str, range_attr: str = "received_key") -> Global
     attrs = {
         "Meta": Meta,
         hash_attr: UnicodeAttribute(hash_key=True),
-        range_attr: UnicodeAttribute(range_key=True),
+        range_attr: NumberAttribute(range_key=True) if numeric_range else UnicodeAttribute(range_key=True),
     }
     return type(f"Index_{name}", (GlobalSecondaryIndex,), attrs)()
 

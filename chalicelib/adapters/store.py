@@ -30,7 +30,7 @@ from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
 from ..domain.errors import Conflict, InvalidInput, NotFound
-from ..domain.lifecycle import Status
+from ..domain.lifecycle import CLOSED, Status
 from ..domain.messages import Change, Message
 from ..domain.query import CURSOR_PATTERN, ListQuery
 from ..domain.staff import Assignment, StaffMember
@@ -82,6 +82,13 @@ class ReportModel(Model):
     # these (the day it is due + id), set at closing, removed once erased (domain/reporter_data.py).
     erase_bucket = UnicodeAttribute(null=True)
     erase_due_key = UnicodeAttribute(null=True)
+    # Public browsing (issue 14; adapters/browse.py): only public reports carry these, so each
+    # index below holds the public reports of its scope only, newest first.
+    public_province = UnicodeAttribute(null=True)
+    public_regency = UnicodeAttribute(null=True)
+    # Duplicate suggestions: "<regency>#<category>" on public reports still open, nothing else.
+    open_topic = UnicodeAttribute(null=True)
+    supporter_count = NumberAttribute(default=0)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
 
@@ -101,6 +108,14 @@ class ReportModel(Model):
     by_province_open_due = index("by_province_open_due", "province_code", "open_due_key")
     by_agency_province_open_due = index("by_agency_province_open_due", "agency_province_elsewhere", "open_due_key")
     by_erase_due = index("by_erase_due", "erase_bucket", "erase_due_key")
+    # Public browsing, sparse (only public reports carry the hash keys): the whole country, a
+    # province, a regency, newest first; and the whole country by supporters (GET /reports).
+    by_public_received = index("by_public_received", "public_bucket", "received_key")
+    by_public_province = index("by_public_province", "public_province", "received_key")
+    by_public_regency = index("by_public_regency", "public_regency", "received_key")
+    by_public_supported = index("by_public_supported", "public_bucket", "supporter_count", numeric_range=True)
+    # The form's duplicate suggestions: open public reports of one regency and category, newest first.
+    by_open_topic = index("by_open_topic", "open_topic", "received_key")
 
 
 class EventModel(Model):
@@ -194,6 +209,11 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     public = report.is_public and report.public_updated_at is not None
     m.public_bucket = PUBLIC_BUCKET if public else None
     m.public_updated_key = received_key(report.public_updated_at, report.tracking_id) if public else None
+    m.public_province = report.location.province_code if public else None
+    m.public_regency = report.location.regency_code if public else None
+    topic = public and report.status not in CLOSED and report.location.regency_code and report.category_id
+    m.open_topic = f"{report.location.regency_code}#{report.category_id}" if topic else None
+    m.supporter_count = report.supporter_count
     nearest = min((report.deadlines[s] for s in report.open_officer_stages()), default=None)
     m.open_bucket = OPEN_BUCKET if nearest else None
     m.open_due_key = f"{nearest}#{report.tracking_id}" if nearest else None
@@ -247,6 +267,7 @@ def from_model(m: ReportModel) -> Report:
         stage_done=dict(body.get("stage_done") or {}),
         done_tasks=list(body.get("done_tasks") or []),
         next_action_at=from_iso(m.next_action_at),
+        supporter_count=int(m.supporter_count or 0),
         **{k: from_iso(body.get(k)) for k in _BODY_TIMES},
     )
 

@@ -132,6 +132,8 @@ class Report:
     closed_at: dt.datetime | None = None
     identity_erased_at: dt.datetime | None = None
     consent_version: str | None = None  # the privacy notice in force when it was received (config.notice)
+    # People who support ("dukung") the report; maintained by the support use case (issue 14).
+    supporter_count: int = 0
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)

@@ -24,7 +24,8 @@ bp = Blueprint(__name__)
 
 WEB_DIR = Path(chalicelib.__file__).resolve().parent.parent / "web"
 
-PAGES = {"index": "index.html", "track": "track.html", "console": "console/console.html", "privacy": "privacy.html"}
+PAGES = {"index": "index.html", "track": "track.html", "console": "console/console.html", "privacy": "privacy.html",
+         "reports": "reports.html"}
 ASSETS = {
     "console.js": "text/javascript; charset=utf-8",
     "console.css": "text/css; charset=utf-8",
@@ -34,9 +35,14 @@ ASSETS = {
     "form.js": "text/javascript; charset=utf-8",
     "track.js": "text/javascript; charset=utf-8",
     "logo.svg": "image/svg+xml; charset=utf-8",
+    "reports.js": "text/javascript; charset=utf-8",
+    "similar.js": "text/javascript; charset=utf-8",
+    "leaflet.js": "text/javascript; charset=utf-8",
+    "leaflet.css": "text/css; charset=utf-8",
 }
 # Assets that live in a subfolder of web/ (the staff console's own files).
-ASSET_PATHS = {"console.js": "console/console.js", "console.css": "console/console.css"}
+ASSET_PATHS = {"console.js": "console/console.js", "console.css": "console/console.css",
+               "leaflet.js": "leaflet/leaflet.js", "leaflet.css": "leaflet/leaflet.css"}
 # Parts every page shares, pasted in where a page says {{include:NAME}}.
 PARTIALS = ("_head.html", "_header.html", "_footer.html")
 _INCLUDE = re.compile(r"\{\{include:([a-z_.]+)\}\}\n?")
@@ -74,9 +80,11 @@ def _upload_origin() -> str:
     return S3Files().origin()
 
 
-def content_security_policy(connect: str | None = None) -> str:
+def content_security_policy(connect: str | None = None, img: str | None = None) -> str:
+    """`img`: one more image origin (the list page's map tiles, when configured)."""
     return (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "default-src 'none'; script-src 'self'; style-src 'self'; "
+        f"img-src 'self' data:{' ' + img if img else ''}; "
         f"connect-src 'self' {connect or _upload_origin()}; form-action 'self'; base-uri 'self'; "
         "frame-ancestors 'none'; manifest-src 'self'"
     )
@@ -164,6 +172,20 @@ def _page(page: str, connect: str | None = None) -> Response:
     body, etag = render_page(page, bp.current_request.context)
     return _respond(body, "text/html; charset=utf-8", etag, REVALIDATE,
                     {"Content-Security-Policy": content_security_policy(connect)})
+
+
+def page_response(page: str, vary: str | None = None, fill: dict[str, str] | None = None,
+                  img: str | None = None) -> Response:
+    """A page answered by another blueprint's route (GET /reports gives a browser its list page),
+    with settings pasted in where it says {{setting:NAME}} (escaped) and one more image origin."""
+    body, _ = render_page(page, bp.current_request.context)
+    for name, value in (fill or {}).items():
+        body = body.replace("{{setting:" + name + "}}", html.escape(value, quote=True))
+    etag = '"' + hashlib.sha256(body.encode()).hexdigest()[:16] + '"'
+    headers = {"Content-Security-Policy": content_security_policy(None, img)}
+    if vary:
+        headers["Vary"] = vary
+    return _respond(body, "text/html; charset=utf-8", etag, REVALIDATE, headers)
 
 
 @bp.route("/", methods=["GET"])

@@ -82,6 +82,13 @@ BUDGET_AND_MINIMUM = {
     "whatsapp dialogue files":     (calls(D=1, G=2, T=2, U=4), calls(D=1, G=2, T=2, U=4)),
     "audit by report":             (calls(Q=1), calls(Q=1)),
     "audit by user":               (calls(Q=1), calls(Q=1)),
+    # public browsing (issue 14): one Query of one sparse public index per page, whatever the filters
+    "public list":                 (calls(Q=1), calls(Q=1)),
+    "public list, filtered":       (calls(Q=1), calls(Q=1)),
+    "public list, most supported": (calls(Q=1), calls(Q=1)),
+    "similar reports":             (calls(Q=1), calls(Q=1)),
+    # the same Query, and the category's name for the feed's title
+    "public feed, a regency and category": (calls(G=1, Q=1), calls(G=1, Q=1)),
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

@@ -156,7 +156,9 @@ def test_the_stack_creates_every_table_with_its_keys_indexes_protection_and_encr
     assert {i["IndexName"] for i in reports["GlobalSecondaryIndexes"]} == {
         "by_status", "by_agency", "by_unit", "by_province", "by_agency_province", "by_regency", "by_next_action",
         "by_public_update", "by_open_due", "by_agency_open_due", "by_unit_open_due", "by_province_open_due",
-        "by_agency_province_open_due", "by_erase_due"}
+        "by_agency_province_open_due", "by_erase_due",
+        # public browsing and duplicate suggestions (issue 14)
+        "by_public_received", "by_public_province", "by_public_regency", "by_public_supported", "by_open_topic"}
 
 
 def test_the_stack_creates_the_topics_and_the_encrypted_attachments_bucket(stack):

@@ -294,7 +294,7 @@ def test_a_method_the_path_lacks_gets_the_error_body_and_the_allowed_ones(api):
     response = api.client.http.delete("/reports")
     assert response.status_code == 405
     assert_error_body(response.body, code="method_not_allowed")
-    assert response.headers["Allow"] == "POST"
+    assert sorted(response.headers["Allow"].split(", ")) == ["GET", "POST"]  # file a report; browse them
 
 
 def test_api_gateway_answers_its_own_errors_in_the_error_body():

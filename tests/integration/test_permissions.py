@@ -406,3 +406,21 @@ def test_no_staff_token_stands_in_for_the_whatsapp_signature_or_verify_token(api
     assert status == 401 and answer["error"]["code"] == "unauthenticated"
     status, answer = api.get("/inbound/whatsapp?hub.mode=subscribe&hub.verify_token=x&hub.challenge=1", user=role)
     assert status == 403 and answer["error"]["code"] == "forbidden"
+# ---- public browsing (issue 14): the same answer for everyone ---------------------------------------------
+PUBLIC_BROWSE = ("/reports", "/reports?sort=supported", "/reports?province_code=12",
+                 "/reports/similar?regency_code=12.71&category_id=illegal-parking&text=Parkir+liar+Gatot+Subroto")
+
+
+@pytest.mark.parametrize("path", PUBLIC_BROWSE)
+def test_public_browsing_answers_everyone_the_same_and_never_shows_an_unpublished_report(api, path):
+    """The list and the duplicate suggestions: no token widens them (a staff token is ignored)."""
+    submitted = report_at("medan", "submitted")
+    published = report_at("medan", "assigned")
+    answers = []
+    for role in (None, *ROLES):
+        status, body = api.get(path, user=role)
+        assert status == 200, (role, body)
+        answers.append(body)
+    assert all(a == answers[0] for a in answers)
+    ids = [i["tracking_id"] for i in answers[0]["items"]]
+    assert published in ids and submitted not in ids

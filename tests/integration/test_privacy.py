@@ -109,6 +109,14 @@ def full_walk(api) -> dict[str, str]:
         assert response.status_code == 200
         public[label] = _text(response)
     public["attachments"] = _text(http.get(f"/reports/{tid}/attachments"))
+    for name in ("/reports", "/reports?sort=supported", "/reports?regency_code=12.71&kind=complaint",
+                 "/reports/feed.xml", "/reports/feed.xml?regency_code=12.71&category_id=illegal-parking"):
+        response = http.get(name)  # public browsing (issue 14)
+        assert response.status_code == 200 and tid in _text(response), (name, response.body)
+        public[f"browse {name}"] = _text(response)
+    similar = http.get("/reports/similar?regency_code=12.71&category_id=illegal-parking&text=Parkir+liar+pasar")
+    assert similar.status_code == 200, similar.body
+    public["similar"] = _text(similar)
     key = _open311_key(api)
     for name in (f"/open311/v2/requests/{tid}.json", f"/open311/v2/requests/{tid}.xml",
                  f"/open311/v2/requests/{tid}.json?extensions=true&api_key={key}",
