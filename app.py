@@ -30,6 +30,10 @@ def correlation(event, get_response):
 for module in (reference, reports, queue, policy, officers, attachments, open311, statistics, docs, web):
     app.register_blueprint(module.bp)
 
+from chalicelib.routes import support as support_routes  # noqa: E402  (issue 14: support and opt-out)
+
+app.register_blueprint(support_routes.bp)
+
 
 # ---- the clock: thin calls that pass the Lambda context on (time budget, request id) ---------------
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="sweep")

@@ -37,6 +37,8 @@ class Settings:
     access_code_attempts_per_report: int = 10
     access_code_attempts_per_client: int = 10
     access_code_key_text: str = field(default="", repr=False)
+    supports_per_client_per_hour: int = 20          # issue 14: supports (and code requests) per client
+    support_codes_per_contact_per_hour: int = 3     # one-time codes sent to one e-mail/phone
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -83,4 +85,6 @@ def settings() -> Settings:
         access_code_attempts_per_report=int(env.get("ACCESS_CODE_ATTEMPTS_PER_HOUR", "10")),
         access_code_attempts_per_client=int(env.get("ACCESS_CODE_ATTEMPTS_PER_CLIENT_PER_HOUR", "10")),
         access_code_key_text=env.get("ACCESS_CODE_KEY", ""),
+        supports_per_client_per_hour=int(env.get("SUPPORTS_PER_CLIENT_PER_HOUR", "20")),
+        support_codes_per_contact_per_hour=int(env.get("SUPPORT_CODES_PER_CONTACT_PER_HOUR", "3")),
     )

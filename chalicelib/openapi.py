@@ -680,3 +680,49 @@ def document(app, server_url: str = "/") -> dict[str, Any]:
 def undocumented(app) -> list[tuple[str, str]]:
     """Routes of `app` without a row in OPERATIONS (a test keeps this empty)."""
     return [(m, p) for p, methods in app.routes.items() for m in methods if (m, p) not in OPERATIONS]
+
+
+# ---- support and duplicates (issue 14) -------------------------------------------------------------
+RESPONSE_SCHEMAS["SupportAnswer"] = {
+    "type": "object", "required": ["tracking_id", "status", "supporter_count"],
+    "description": "counted (201 now, 200 already: idempotent per contact or client) or pending (202: "
+                   "a one-time code went to the contact; POST .../supports/verify with it)",
+    "properties": {"tracking_id": {"type": "string"}, "status": {"type": "string", "enum": ["counted", "pending"]},
+                   "supporter_count": {"type": "integer", "minimum": 0},
+                   "channel": {"type": "string", "enum": ["email", "sms"]}},
+}
+RESPONSE_SCHEMAS["OptedOut"] = {
+    "type": "object", "required": ["tracking_id", "opted_out"],
+    "properties": {"tracking_id": {"type": "string"}, "opted_out": {"type": "boolean", "const": True}},
+}
+BODY_MODELS.update({"SupportIn": lambda: _schemas().SupportIn, "SupportVerifyIn": lambda: _schemas().SupportVerifyIn})
+BODY_EXAMPLES.update({
+    "SupportIn": {"anonymous": {}, "by_email": {"email": "warga@example.com"}, "by_phone": {"phone": "0812-6000-1234"}},
+    "SupportVerifyIn": {"code": {"email": "warga@example.com", "code": "123456"}},
+})
+BODY_EXAMPLES["ActionIn"].update({
+    "mark_duplicate": {"action": "mark_duplicate", "of": "C0P7-RX82"},
+    "unmark_duplicate": {"action": "unmark_duplicate"},
+})
+_SUPPORT_ERRORS = (400, 404, 409, 422, 429)
+OPERATIONS.update({
+    ("POST", "/reports/{tid}/supports"): Op(
+        "Support a public report (dukung)", "public", body="SupportIn", ok=201, ok_schema="SupportAnswer",
+        errors=_SUPPORT_ERRORS,
+        description="No contact: counted at once, once per client address (a per-client hourly limit). An e-mail "
+                    "or phone: 202 and a one-time code sent there (valid 30 minutes, 5 tries); the support counts "
+                    "once verified, and the contact then receives the report's status changes, each message with "
+                    "an opt-out link. The same contact twice counts once (200). Closed reports and merged "
+                    "duplicates are 409; unpublished or confidential ones 404."),
+    ("POST", "/reports/{tid}/supports/verify"): Op(
+        "Enter the one-time code of a support", "public", body="SupportVerifyIn", ok=201, ok_schema="SupportAnswer",
+        errors=_SUPPORT_ERRORS),
+    ("GET", "/supports/opt-out"): Op(
+        "Stop a supporter's updates (the link in each message)", "public", ok_schema="OptedOut",
+        ok_types=(JSON, "text/html"), errors=(400, 404),
+        query=(Param("token", {"type": "string", "maxLength": 64,
+                               "pattern": r"^[0-9A-Z-]{9}\.[0-9a-f]{20}\.[0-9a-f]{16}$"},
+                     "the signed token of the message's link", required=True),),
+        description="A browser (Accept: text/html) gets a confirmation page, anything else JSON. The support "
+                    "still counts."),
+})

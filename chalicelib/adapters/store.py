@@ -80,6 +80,11 @@ class ReportModel(Model):
     agency_province_elsewhere = UnicodeAttribute(null=True)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
+    # Support (issue 14): the count, and the staff list's "most supported" sparse index (only
+    # supported reports carry support_bucket; support_key sorts by count, then id).
+    supporter_count = NumberAttribute(default=0)
+    support_bucket = UnicodeAttribute(null=True)
+    support_key = UnicodeAttribute(null=True)
 
     by_status = index("by_status", "status")
     by_agency = index("by_agency", "agency_id")
@@ -96,6 +101,7 @@ class ReportModel(Model):
     by_unit_open_due = index("by_unit_open_due", "unit_id", "open_due_key")
     by_province_open_due = index("by_province_open_due", "province_code", "open_due_key")
     by_agency_province_open_due = index("by_agency_province_open_due", "agency_province_elsewhere", "open_due_key")
+    by_support = index("by_support", "support_bucket", "support_key")
 
 
 class EventModel(Model):
@@ -162,6 +168,21 @@ _BODY_TIMES = ("dispatched_at", "first_response_at", "final_answer_at", "complet
 DUE_BUCKET = "due"  # one partition of the sparse index: only reports with a pending task are in it
 PUBLIC_BUCKET = "public"  # likewise for public reports by the time their public timeline last moved
 OPEN_BUCKET = "open"  # likewise for reports with an open officer stage, by its nearest deadline
+SUPPORT_BUCKET = "supported"  # likewise for reports with at least one supporter, by their number
+_SUPPORT_FIELDS = ("followed", "duplicate_of", "duplicate_added", "duplicate_from_status", "duplicates")
+
+
+def support_key(count: int, tracking_id: str) -> str:
+    """The by_support range key: the count zero-padded (so text order is number order), then the id."""
+    return f"{count:09d}#{tracking_id}"
+
+
+def _support_fields(body: dict) -> dict[str, Any]:
+    """Issue 14's body fields; a report written before them reads as never supported or merged."""
+    return {"followed": bool(body.get("followed")), "duplicate_of": body.get("duplicate_of"),
+            "duplicate_added": int(body.get("duplicate_added") or 0),
+            "duplicate_from_status": body.get("duplicate_from_status"),
+            "duplicates": list(body.get("duplicates") or [])}
 
 
 def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
@@ -190,7 +211,11 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.open_due_key = f"{nearest}#{report.tracking_id}" if nearest else None
     elsewhere = report.agency_province_code != report.location.province_code
     m.agency_province_elsewhere = report.agency_province_code if elsewhere else None
+    m.supporter_count = report.supporter_count
+    m.support_bucket = SUPPORT_BUCKET if report.supporter_count > 0 else None
+    m.support_key = support_key(report.supporter_count, report.tracking_id) if report.supporter_count > 0 else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
+    body.update({k: getattr(report, k) for k in _SUPPORT_FIELDS})
     body.update({k: iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
     body["location"] = {k: v for k, v in vars(report.location).items()}
@@ -225,6 +250,8 @@ def from_model(m: ReportModel) -> Report:
         done_tasks=list(body.get("done_tasks") or []),
         next_action_at=from_iso(m.next_action_at),
         **{k: from_iso(body.get(k)) for k in _BODY_TIMES},
+        supporter_count=int(m.supporter_count or 0),
+        **_support_fields(body),
     )
 
 
@@ -264,6 +291,7 @@ class ReportWrite:
 
 Hook = Callable[[ReportWrite], None]
 CONFLICT_RETRIES = 4
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
 
 
 @dataclass
@@ -307,50 +335,78 @@ class DynamoReports:
         channel's answer carrying the access code) in the same change."""
         self._write(report, None, messages)
 
-    def save(self, report: Report) -> None:
+    def save(self, report: Report, extra: Iterable[tuple[Model, Any]] = ()) -> None:
+        """`extra`: rows that must be written atomically with this change (model, condition)."""
+        self._write_all([(report, self._before(report))], extra=extra)
+
+    def save_together(self, reports: list[Report], extra: Iterable[tuple[Model, Any]] = ()) -> None:
+        """One action that changes several reports (a merge: the duplicate and its original): one
+        transaction with each report (each guarded by its version), their events, `extra` and one
+        change row per report (so counters and messages stay each report's own, applied after)."""
+        self._write_all([(r, self._before(r)) for r in reports], extra=extra)
+
+    def _before(self, report: Report) -> Report:
         if report.tracking_id not in self._loaded:
             raise RuntimeError("save() of a report that was not loaded by this repository")
-        self._write(report, self._loaded[report.tracking_id][1])
+        return self._loaded[report.tracking_id][1]
 
     def _write(self, report: Report, before: Report | None, messages: Iterable[Message] = ()) -> None:
-        now = self.clock()
-        write = ReportWrite(before, report, report.new_events,
-                            Change(report.tracking_id, (before.version if before else 0) + 1))
-        for hook in self.hooks:
-            hook(write)
-        write.change.messages += messages
-        model = self._commit(report, before, write, now)
-        report.version = model.version
-        report.new_events = []
-        report.new_notices = []
-        self._loaded[report.tracking_id] = (model, from_model(model))
-        if write.change and self.outbox is not None:
-            try:
-                self.outbox.apply(write.change, now)
-            except Exception as exc:  # noqa: BLE001 - the change is committed; the sweep applies the rest
-                logger.warning("change left for the sweep", extra={"tracking_id": report.tracking_id,
-                                                                    "error": type(exc).__name__})
+        self._write_all([(report, before)], messages)
 
-    def _commit(self, report: Report, before: Report | None, write: ReportWrite, now: dt.datetime) -> ReportModel:
+    def _write_all(self, changed: list[tuple[Report, Report | None]], messages: Iterable[Message] = (),
+                   extra: Iterable[tuple[Model, Any]] = ()) -> None:
+        now = self.clock()
+        writes = []
+        for report, before in changed:
+            write = ReportWrite(before, report, report.new_events,
+                                Change(report.tracking_id, (before.version if before else 0) + 1))
+            for hook in self.hooks:
+                hook(write)
+            writes.append(write)
+        writes[0].change.messages += messages
+        writes[0].extra += list(extra)
+        models = self._commit(writes, now)
+        for write, model in zip(writes, models):
+            report = write.after
+            report.version = model.version
+            report.new_events = []
+            report.new_notices = []
+            self._loaded[report.tracking_id] = (model, from_model(model))
+        for write in writes:
+            if write.change and self.outbox is not None:
+                try:
+                    self.outbox.apply(write.change, now)
+                except Exception as exc:  # noqa: BLE001 - the change is committed; the sweep applies the rest
+                    logger.warning("change left for the sweep", extra={"tracking_id": write.after.tracking_id,
+                                                                        "error": type(exc).__name__})
+
+    def _commit(self, writes: list[ReportWrite], now: dt.datetime) -> list[ReportModel]:
         """One transaction, retried with jitter while DynamoDB cancels it only for a transaction
         conflict (another writer on one of its items at that instant); a failed condition means
-        the report itself changed first: 409."""
-        first_seq = _first_seq(before)
+        a report itself changed first: 409."""
+        items = sum(1 + len(w.events) + len(w.extra) + bool(w.change) for w in writes)
+        if items > MAX_TRANSACTION_ITEMS:
+            raise RuntimeError(f"a report transaction of {items} items exceeds DynamoDB's {MAX_TRANSACTION_ITEMS}")
         for attempt in range(CONFLICT_RETRIES):
-            model = to_model(report)
-            if report.version:
-                model.version = report.version
+            models = []
             try:
                 with TransactWrite(connection=ReportModel._get_connection().connection) as txn:
-                    txn.save(model, condition=ReportModel.tracking_id.does_not_exist() if before is None else None)
-                    for i, event in enumerate(write.events):
-                        txn.save(_event_model(report.tracking_id, first_seq + i, event),
-                                 condition=EventModel.seq.does_not_exist())
-                    for extra, condition in write.extra:
-                        txn.save(extra, condition=condition)
-                    if write.change:
-                        txn.save(change_row(write.change, now), condition=ChangeModel.id.does_not_exist())
-                return model
+                    for write in writes:
+                        report, before = write.after, write.before
+                        model = to_model(report)
+                        if report.version:
+                            model.version = report.version
+                        models.append(model)
+                        txn.save(model, condition=ReportModel.tracking_id.does_not_exist() if before is None else None)
+                        first_seq = _first_seq(before)
+                        for i, event in enumerate(write.events):
+                            txn.save(_event_model(report.tracking_id, first_seq + i, event),
+                                     condition=EventModel.seq.does_not_exist())
+                        for extra, condition in write.extra:
+                            txn.save(extra, condition=condition)
+                        if write.change:
+                            txn.save(change_row(write.change, now), condition=ChangeModel.id.does_not_exist())
+                return models
             except TransactWriteError as exc:
                 if condition_failed(exc) or (transaction_conflict(exc) and attempt + 1 == CONFLICT_RETRIES):
                     raise Conflict(

@@ -48,6 +48,7 @@ class Deps:
     limiter: Any = None
     clock: Any = None
     outbox: Any = None  # applies committed changes, sends and retries messages (the sweep's too)
+    supporters: Any = None  # supporter rows (issue 14: support, followers, merging)
 
 
 @dataclass
@@ -206,6 +207,13 @@ def staff_action(deps: Deps, principal: Principal, tracking_id: str, action_name
     action = Action(action_name)
     if action not in STAFF_ACTIONS:
         raise InvalidInput("Tindakan tidak dikenal", "Unknown action", {"action": "tidak dikenal / unknown"})
+    if action in (Action.MARK_DUPLICATE, Action.UNMARK_DUPLICATE):
+        from . import support  # two reports in one transaction (issue 14)
+
+        if action == Action.MARK_DUPLICATE:
+            return support.mark_duplicate(deps, deps.supporters, principal, report, params["of"], now,
+                                          params.get("message"))
+        return support.unmark_duplicate(deps, deps.supporters, principal, report, now)
     calc = current_calculator(deps.settings)
     kwargs = dict(params)
     if action == Action.DISPATCH:

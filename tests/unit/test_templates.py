@@ -15,6 +15,10 @@ LONGEST = {
     "console_short": "https://lapor.sumutprov.go.id/console?r=WXYZ-7890",
     "queue_url": "https://lapor.sumutprov.go.id/console#/queue?within=2",
     "access_code": "MD03ZH5RZJ", "status_id": "Menunggu tanggapan pelapor", "status_en": "Dispatched to agency",
+    # issue 14: a support's code, a follower's opt-out link (the longest token), a merge's original
+    "code": "123456", "original_id": "ABCD-1234", "original_url": "https://lapor.sumutprov.go.id/track?id=ABCD-1234",
+    "opt_out_url": "https://lapor.sumutprov.go.id/supports/opt-out?token=WXYZ-7890."
+                   "0123456789abcdef0123.0123456789abcdef",
 }
 
 NAMES = sorted(p.stem for p in TEMPLATES.glob("*.txt"))
