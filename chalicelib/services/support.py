@@ -114,9 +114,10 @@ def _count(deps: Deps, supporters, report: Report, key: str, pending, now: dt.da
         if attempt:
             report = public_report(deps, report.tracking_id)
             rules.check_supportable(report)
-        existing = supporters.find(rules.follower_keys_for(report), key)
-        if existing is not None and existing.status != rules.PENDING:
-            return _answer(report, "counted"), 200
+        if attempt or pending is None:  # a verify has just read its row
+            existing = supporters.find(rules.follower_keys_for(report), key)
+            if existing is not None and existing.status != rules.PENDING:
+                return _answer(report, "counted"), 200
         if pending is not None:
             row, condition = supporters.verified(pending, now)
         else:
@@ -179,7 +180,8 @@ def mark_duplicate(deps: Deps, supporters, principal: Principal, duplicate: Repo
                    now: dt.datetime, message: str | None = None) -> Report:
     """The duplicate joins the original in one transaction of both reports, plus its reporter's
     follower rows on its own partition (at most two: e-mail, phone), which the original's
-    followers Query reads from now on."""
+    followers Query reads from now on (the original's `duplicates`): so the transaction stays a
+    handful of items however many supporters the duplicate has."""
     from ..adapters.supporters import counted_row
     from ..http import tracking_id as parse_tracking_id
 
@@ -200,7 +202,6 @@ def mark_duplicate(deps: Deps, supporters, principal: Principal, duplicate: Repo
     rows = [(counted_row(duplicate.tracking_id, key, now, channel, contact, rules.VIA_REPORTER), None)
             for key, (channel, contact) in reporter.items()
             if existing.get(key) in (None, rules.UNMERGED, rules.PENDING)]
-    duplicate.followed = duplicate.followed or bool(reporter)
     deps.reports.save_together([duplicate, original], extra=rows)
     return duplicate
 

@@ -56,6 +56,18 @@ BUDGET_AND_MINIMUM = {
     "agency list":                 (calls(Q=1), calls(Q=1)),
     "unit list":                   (calls(Q=1), calls(Q=1)),
     "central list":                (calls(Q=8), calls(Q=8)),
+    # issue 14. A support: the report, its supporter row (idempotence), the client's limit; counted
+    # in the report's transaction, its counters applied after. A code: the contact's limit too, the
+    # pending row and the message row, its claim and mark. A followed report's change: one Query of
+    # its followers (and their messages). A merge: both reports, both reports' supporter rows (the
+    # count without double counting), one transaction of both, the duplicate's reporter told.
+    "support (anonymous)":         (calls(G=2, T=2, U=1), calls(G=2, T=2, U=1)),
+    "support (a code sent)":       (calls(G=2, P=2, U=4), calls(G=2, P=2, U=4)),
+    "support verified":            (calls(G=2, T=2), calls(G=2, T=2)),
+    "opt-out":                     (calls(U=1), calls(U=1)),
+    "respond (a followed report)": (calls(G=3, Q=2, T=2, U=6), calls(G=3, Q=2, T=2, U=6)),
+    "mark_duplicate":              (calls(G=4, Q=3, T=2, U=4), calls(G=4, Q=3, T=2, U=4)),
+    "unmark_duplicate":            (calls(G=4, Q=2, T=2), calls(G=4, Q=2, T=2)),
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

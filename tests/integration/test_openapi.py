@@ -61,7 +61,7 @@ def test_request_bodies_are_the_schemas_of_the_validating_models(doc):
     actions = components["ActionIn"]
     assert set(actions["discriminator"]["mapping"]) == {
         "dispatch", "postpone", "archive", "assign", "reroute", "respond", "final_answer",
-        "set_field_inspection", "correct"}
+        "set_field_inspection", "correct", "mark_duplicate", "unmark_duplicate"}
     # the calendar day comes from the path, so the body documents only what the body carries
     assert set(components["CalendarDayIn"]["properties"]) == {"working", "note"}
 

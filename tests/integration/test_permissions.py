@@ -71,7 +71,23 @@ REPORT_MATRIX = [
     ("respond", "awaiting_reporter",       ("403", "403 404", "409 404", "409 404", "403 404", "403 404")),
     ("dispatch", "completed",              ("409", "403 404", "403 404", "403 404", "403 404", "403 404")),
     ("archive", "completed",               ("409", "409 404", "403 404", "403 404", "403 404", "403 404")),
+    # issue 14: merging, the original in the same place as the report (an agency admin's own agency)
+    ("mark_duplicate", "dispatched",       ("200", "200 404", "404 404", "404 404", "403 404", "403 404")),
+    ("mark_duplicate", "submitted",        ("200", "404 404", "404 404", "404 404", "403 404", "403 404")),
+    ("unmark_duplicate", "duplicate",      ("200", "200 404", "404 404", "404 404", "403 404", "403 404")),
 ]
+ORIGINAL = "<an original in the same place>"
+
+
+def _report_for(api, place_name: str, status: str) -> str:
+    """A report of the row's status; "duplicate": one marked as the duplicate of another (issue 14)."""
+    if status != "duplicate":
+        return report_at(place_name, status)
+    tid, original = report_at(place_name, "dispatched"), report_at(place_name, "dispatched")
+    status_code, body = api.post(f"/staff/reports/{tid}/actions", {"action": "mark_duplicate", "of": original},
+                                 user=C)
+    assert status_code == 200, body
+    return tid
 
 
 READ_ONLY = ("view", "attachments")
@@ -90,6 +106,8 @@ def _action_body(kind: str, place: dict) -> dict:
         "respond": {"action": "respond", "message": "Petugas meninjau lokasi."},
         "final_answer": {"action": "final_answer", "message": "Lampu sudah diganti."},
         "set_field_inspection": {"action": "set_field_inspection", "required": True},
+        "mark_duplicate": {"action": "mark_duplicate", "of": ORIGINAL},
+        "unmark_duplicate": {"action": "unmark_duplicate"},
     }[kind]
 
 
@@ -103,7 +121,7 @@ def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, r
         place_name = ROLE_PLACES[role][0 if which == "in" else 1]
         changes = expected.startswith("2") and kind not in READ_ONLY
         if changes or place_name not in shared:
-            tid = report_at(place_name, status)
+            tid = _report_for(api, place_name, status)
             if not changes:
                 shared[place_name] = tid
         else:
@@ -113,8 +131,10 @@ def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, r
         elif kind == "attachments":
             status_code, body = api.get(f"/staff/reports/{tid}/attachments", user=role)
         else:
-            status_code, body = api.post(f"/staff/reports/{tid}/actions", _action_body(kind, PLACES[place_name]),
-                                         user=role)
+            action = _action_body(kind, PLACES[place_name])
+            if action.get("of") == ORIGINAL:
+                action["of"] = report_at(place_name, "dispatched")
+            status_code, body = api.post(f"/staff/reports/{tid}/actions", action, user=role)
         got[(role, which)] = str(status_code)
         if status_code >= 400:
             assert body["error"]["code"] == {403: "forbidden", 404: "not_found", 409: "invalid_transition"}[status_code]
