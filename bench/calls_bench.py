@@ -179,6 +179,8 @@ def _support_scenarios(api, scene: dict, given, ok) -> list:
         ("mark_duplicate", two, lambda: ok(api.post(f"/staff/reports/{scene['tracking_id']}/actions",
                                                     {"action": "mark_duplicate", "of": scene["original"]},
                                                     user=CENTRAL))),
+        ("most supported list (agency)", supported("assigned"),
+         lambda: ok(api.get("/staff/reports?sort=supported", user=MEDAN))),
         ("unmark_duplicate", merged, lambda: ok(api.post(f"/staff/reports/{scene['tracking_id']}/actions",
                                                          {"action": "unmark_duplicate"}, user=CENTRAL))),
     ]

@@ -726,3 +726,25 @@ OPERATIONS.update({
         description="A browser (Accept: text/html) gets a confirmation page, anything else JSON. The support "
                     "still counts."),
 })
+
+
+def _staff_list_with_support_params() -> tuple[Param, ...]:
+    """GET /staff/reports: the list's filters, plus the order by support (routes.reports.STAFF_LIST_PARAMS)."""
+    from .domain.query import CURSOR_PATTERN, SUPPORT_CURSOR_PATTERN
+
+    params = {p.name: p for p in _list_params()}
+    either = f"^(?:{CURSOR_PATTERN[1:-1]})$|^(?:{SUPPORT_CURSOR_PATTERN[1:-1]})$"
+    params["cursor"] = Param("cursor", {"type": "string", "pattern": either,
+                                        "examples": ["2024-12-20T03:00:00.000000Z_C0P7-RX82", "000000012_C0P7-RX82"]},
+                             "next_cursor of the previous page, in the same sort")
+    params["sort"] = Param("sort", _enum(["newest", "supported"]),
+                           "newest first (default), or most supporters first (only reports with a supporter; "
+                           "a page may be short, with a next_cursor, when the scope has few)")
+    params["min_supporters"] = Param("min_supporters", {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+                                     "only reports with at least this many supporters")
+    return tuple(params[name] for name in sorted(params))
+
+
+OPERATIONS[("GET", "/staff/reports")] = Op(
+    "Reports in the caller's scope, newest or most supported first", STAFF, query=_staff_list_with_support_params,
+    ok_schema="StaffReportList", errors=(400,))

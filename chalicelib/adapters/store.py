@@ -32,7 +32,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import Status
 from ..domain.messages import Change, Message
-from ..domain.query import CURSOR_PATTERN, ListQuery
+from ..domain.query import CURSOR_PATTERN, SUPPORT_CURSOR_PATTERN, ListQuery
 from ..domain.staff import Assignment, StaffMember
 from .dynamo import condition_failed, from_iso, index, iso, meta, transaction_conflict
 from .outbox import ChangeModel, change_row
@@ -434,6 +434,9 @@ class DynamoReports:
     def list(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
         return _run_list(query, limit, cursor)
 
+    def list_supported(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
+        return _run_supported(query, limit, cursor)
+
     def open_work(self, query: "ListQuery", due: tuple[str | None, str | None], limit: int) -> tuple[list[Report], str | None]:
         """Open reports of a scope, nearest open deadline first, with keys strictly inside `due`
         (after, before) on `open_due_key`; and the last key returned when more follow. Each source
@@ -536,6 +539,8 @@ def _filter(q: ListQuery, index_attr: str, extra):
         cond = _and(cond, ReportModel.overdue == q.overdue)
     if q.published_only:  # Report.is_public, as to_model stored it (the one rule, not written again here)
         cond = _and(cond, ReportModel.public_bucket == PUBLIC_BUCKET)
+    if q.min_supporters and index_attr != "support_bucket":  # by_support takes it as its key range
+        cond = _and(cond, ReportModel.supporter_count >= q.min_supporters)
     return cond
 
 
@@ -608,6 +613,40 @@ def _run_list(q: ListQuery, limit: int, cursor: str | None) -> Page:
     merged.sort(key=lambda m: m.received_key, reverse=True)
     page, more = merged[:limit], len(merged) > limit
     return Page([from_model(m) for m in page], encode_cursor(page[-1].received_key) if more and page else None)
+
+
+# ---- most supported first (issue 14) -----------------------------------------------------------------
+# A page reads at most this many supported reports of the index (filtered by the caller's scope): one
+# Query, bounded whatever the scope. A scope with few supported reports among many may get a short
+# (even empty) page with a next_cursor: the position reached, from which the next page goes on.
+SUPPORT_READ = 400
+
+
+def _decode_support_cursor(cursor: str) -> str:
+    if not re.fullmatch(SUPPORT_CURSOR_PATTERN, cursor):
+        raise InvalidInput("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
+    return cursor.replace("_", "#", 1)
+
+
+def _run_supported(q: ListQuery, limit: int, cursor: str | None) -> Page:
+    """Most supporters first, from the sparse `by_support` index (only supported reports: the list
+    holds no report nobody supports), newest-first order's filters on top, `min_supporters` as the
+    key range. One Query: limit+1 items when nothing is filtered, else at most SUPPORT_READ."""
+    upper = _decode_support_cursor(cursor) if cursor else None
+    lower = f"{q.min_supporters:09d}#" if q.min_supporters else None
+    key = ReportModel.support_key
+    rk = key.between(lower, upper) if lower and upper else (key <= upper if upper else (key >= lower if lower else None))
+    cond = _filter(q, "support_bucket", None)  # the caller's scope and filters, as in every list
+    answer = ReportModel._get_connection().query(
+        SUPPORT_BUCKET, range_key_condition=rk, filter_condition=cond, index_name="by_support",
+        scan_index_forward=False, limit=(limit + 2) if cond is None else SUPPORT_READ)
+    found = [ReportModel.from_raw_data(item) for item in answer.get("Items", [])]
+    found = [m for m in found if upper is None or m.support_key < upper]
+    page = found[:limit]
+    if len(found) > limit:
+        return Page([from_model(m) for m in page], page[-1].support_key.replace("#", "_", 1))
+    last = (answer.get("LastEvaluatedKey") or {}).get("support_key", {}).get("S")
+    return Page([from_model(m) for m in page], last.replace("#", "_", 1) if last else None)
 
 
 # ---- directory and settings ---------------------------------------------------------------------

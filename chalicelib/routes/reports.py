@@ -143,12 +143,24 @@ def record_report(who):
     return json_response(_created(report, code), 201)
 
 
+# GET /staff/reports alone also sorts by support (issue 14); its export and the queue keep theirs.
+STAFF_LIST_PARAMS = LIST_PARAMS | {"sort", "min_supporters"}
+SORTS = ("newest", "supported")
+
+
 @bp.route("/staff/reports", methods=["GET"])
 @staff
 def list_reports(who):
-    q = Query(bp.current_request.query_params, LIST_PARAMS)
+    from dataclasses import replace
+
+    from ..domain.query import SUPPORT_CURSOR_PATTERN
+
+    q = Query(bp.current_request.query_params, STAFF_LIST_PARAMS)
     deps, now = wiring.deps(), wiring.now()
-    items, cursor = reports.list_reports(deps, who, list_filters(q), q.int("limit", 50, 1, 200), cursor_in(q))
+    sort = q.str("sort", SORTS) or "newest"
+    filters = replace(list_filters(q), sort=sort, min_supporters=q.int("min_supporters", 0, 0, 10**9 - 1) or None)
+    cursor = q.str("cursor", max_len=64, pattern=SUPPORT_CURSOR_PATTERN) if sort == "supported" else cursor_in(q)
+    items, cursor = reports.list_reports(deps, who, filters, q.int("limit", 50, 1, 200), cursor)
     calendar = current_calendar(deps.settings)
     return {"items": [views.staff_summary(r, who, deps.directory, now, calendar) for r in items],
             "next_cursor": cursor}

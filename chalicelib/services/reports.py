@@ -250,6 +250,8 @@ class ListFilters:
     received_to: dt.date | None = None
     overdue: bool | None = None
     equals: dict[str, str] = field(default_factory=dict)
+    sort: str = "newest"                 # issue 14: or "supported" (most supporters first)
+    min_supporters: int | None = None
 
 
 def list_query(principal: Principal, f: ListFilters):
@@ -284,6 +286,7 @@ def list_query(principal: Principal, f: ListFilters):
         received_from=utc(f.received_from) if f.received_from else None,
         received_to=utc(f.received_to + dt.timedelta(days=1)) if f.received_to else None,
         overdue=f.overdue,
+        min_supporters=f.min_supporters or None,
     )
 
 
@@ -291,7 +294,10 @@ def list_reports(deps: Deps, principal: Principal, f: ListFilters, limit: int, c
     query = list_query(principal, f)
     if query is None:
         return [], None
-    page = deps.reports.list(query, limit, cursor)
+    if f.sort == "supported":
+        page = deps.reports.list_supported(query, limit, cursor)
+    else:
+        page = deps.reports.list(query, limit, cursor)
     return page.items, page.next_cursor
 
 

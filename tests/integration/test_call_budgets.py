@@ -68,6 +68,7 @@ BUDGET_AND_MINIMUM = {
     "respond (a followed report)": (calls(G=3, Q=2, T=2, U=6), calls(G=3, Q=2, T=2, U=6)),
     "mark_duplicate":              (calls(G=4, Q=3, T=2, U=4), calls(G=4, Q=3, T=2, U=4)),
     "unmark_duplicate":            (calls(G=4, Q=2, T=2), calls(G=4, Q=2, T=2)),
+    "most supported list (agency)": (calls(Q=1), calls(Q=1)),  # one bounded Query of by_support
 }
 
 # Calls a request makes beyond the design's minimum, each with why (the minimum row then fails,

@@ -142,3 +142,46 @@ def test_statistics_count_supporters(api):
     status, stats = api.get("/staff/statistics?from=2024-12&to=2024-12", user=CENTRAL)
     assert status == 200, stats
     assert '"supporters": 1' in __import__("json").dumps(stats)
+
+
+# ---- the staff list by support (slice 2) -------------------------------------------------------------
+def _with_supporters(tid: str, count: int) -> None:
+    """Sets a report's count directly (the list's order is under test here, not the support)."""
+    from tests.integration.proof_support import bare_deps
+
+    deps = bare_deps()
+    report = deps.reports.get(tid)
+    report.supporter_count = count
+    deps.reports.save(report)
+
+
+def test_the_staff_list_sorts_by_support_and_filters_by_a_minimum_within_the_callers_scope(api):
+    counts = {published(api, title=f"Lampu jalan padam, laporan {n}"): n for n in (3, 0, 12, 7)}
+    batam = api.submit(location={"province_code": "21", "regency_code": "21.71"})["tracking_id"]
+    tick()
+    api.act(batam, CENTRAL, "dispatch", agency_id="pemkot-batam")
+    for tid, n in counts.items():
+        _with_supporters(tid, n)
+    _with_supporters(batam, 50)  # outside Medan's agency
+    by_count = sorted((n, tid) for tid, n in counts.items() if n)[::-1]
+
+    status, page = api.get("/staff/reports?sort=supported&limit=2", user=MEDAN)
+    assert status == 200, page
+    assert [(i["supporter_count"], i["tracking_id"]) for i in page["items"]] == by_count[:2]
+    status, rest = api.get(f"/staff/reports?sort=supported&limit=2&cursor={page['next_cursor']}", user=MEDAN)
+    assert [(i["supporter_count"], i["tracking_id"]) for i in rest["items"]] == by_count[2:]
+    assert rest["next_cursor"] is None
+    central = api.get("/staff/reports?sort=supported", user=CENTRAL)[1]["items"]
+    assert [i["supporter_count"] for i in central] == [50, 12, 7, 3]  # nobody-supported reports are not in it
+
+    status, body = api.get("/staff/reports?min_supporters=7", user=MEDAN)  # newest first, filtered
+    assert sorted(i["supporter_count"] for i in body["items"]) == [7, 12]
+    status, body = api.get("/staff/reports?sort=supported&min_supporters=7", user=CENTRAL)
+    assert [i["supporter_count"] for i in body["items"]] == [50, 12, 7]
+
+
+def test_the_support_order_refuses_what_it_does_not_know(api):
+    for query in ("sort=popular", "min_supporters=-1", "min_supporters=x", "sort=supported&cursor=2024-12-20T03:00:00.000000Z_C0P7-RX82",
+                  "cursor=000000012_C0P7-RX82"):
+        status, body = api.get(f"/staff/reports?{query}", user=CENTRAL)
+        assert status == 400, (query, body)
