@@ -283,7 +283,10 @@ def messages_for_followers(directory, report: Report, events: Iterable[Event], r
     and its duplicate) gets one message, as the dedup key names the person, not the row."""
     from ..domain.lifecycle import STATUS_LABELS
 
-    rows = list(rows)
+    people: dict[str, Any] = {}
+    for row in rows:  # one person may follow through two rows (the report's and a duplicate's)
+        people.setdefault(row.key, row)
+    rows = list(people.values())
     out: list[Message] = []
     for event in events:
         status_id, status_en = STATUS_LABELS[Status(event.to_status)]
