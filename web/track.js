@@ -253,13 +253,19 @@
       $("support-contact").focus();
       return;
     }
-    $("support-submit").disabled = true;
-    L.api(supportPath(), { method: "POST", body: body }).then(function (result) {
-      $("support-submit").disabled = false;
+    postSupport("", body, $("support-submit"), function (result) {
       if (result.status === 202) supportState.contact = body;
+    });
+  }
+
+  function postSupport(suffix, body, button, before) {
+    button.disabled = true;
+    L.api(supportPath(suffix), { method: "POST", body: body }).then(function (result) {
+      button.disabled = false;
+      if (before) before(result);
       supportAnswer(result);
     }, function () {
-      $("support-submit").disabled = false;
+      button.disabled = false;
       supportState.error = function () { return I.t("err.network_short"); };
       renderSupport(current.view);
     });
@@ -275,16 +281,7 @@
       $("support-code").focus();
       return;
     }
-    var body = Object.assign({ code: code }, supportState.contact);
-    $("support-code-submit").disabled = true;
-    L.api(supportPath("/verify"), { method: "POST", body: body }).then(function (result) {
-      $("support-code-submit").disabled = false;
-      supportAnswer(result);
-    }, function () {
-      $("support-code-submit").disabled = false;
-      supportState.error = function () { return I.t("err.network_short"); };
-      renderSupport(current.view);
-    });
+    postSupport("/verify", Object.assign({ code: code }, supportState.contact), $("support-code-submit"));
   }
 
   function renderDeadlines(v) {

@@ -9,9 +9,9 @@ from chalice import Blueprint, Response
 from .. import wiring
 from ..http import Query, client_address, guarded, json_body, json_response, tracking_id
 from ..lazy import lazy_import
-from ..services import support
 
 schemas = lazy_import("chalicelib.schemas")
+support = lazy_import("chalicelib.services.support")  # its notifications and templates load on first use
 
 bp = Blueprint(__name__)
 OPT_OUT_PARAMS = {"token"}

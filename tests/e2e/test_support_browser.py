@@ -80,3 +80,25 @@ def test_a_merged_duplicate_and_its_original_link_to_each_other(page, api):
     page.wait_for_selector("#r-duplicates:not([hidden])")
     assert page.inner_text("#r-duplicates") == f"Laporan duplikat: {duplicate}"
     assert page.inner_text("#r-supporters") == "1 orang"  # the duplicate's reporter joined (another person)
+
+
+def test_the_console_marks_and_unmarks_a_duplicate_and_the_support_box_passes_axe(browser, stack, api, page):
+    from tests.e2e.test_console import PHONE, Console, check_accessibility
+
+    original = _public_report(api, "Dukungan: sampah menumpuk di Jalan Thamrin")
+    duplicate = _public_report(api, "Dukungan: tumpukan sampah Jl. Thamrin",
+                               reporter={"name": "Sari Dewi", "email": "sari@example.com"})
+    c = Console(browser, stack, PHONE)
+    try:
+        c.sign_in("admin.medan")
+        c.open_report(duplicate)
+        c.act("mark_duplicate", {"of": original.lower()})
+        c.page.wait_for_selector(f"#view a:has-text('{original}')")
+        assert c.page.locator("#action-unmark_duplicate").count() == 1
+        c.act("unmark_duplicate")
+        c.page.wait_for_selector("#action-mark_duplicate")
+    finally:
+        c.close()
+    page.goto(f"/track?id={original}#dukung")
+    page.wait_for_selector("#dukung:focus")
+    check_accessibility(page, "support box")
