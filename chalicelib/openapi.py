@@ -191,6 +191,7 @@ class Op:
     kind: str = "api"                      # api (platform errors) | open311 | web
     description: str = ""
     ok_headers: dict[str, Any] = field(default_factory=dict)
+    also_ok: tuple[int, ...] = ()          # other success statuses with the same body (issue 14's 200/202)
 
 
 def _schemas():
@@ -591,6 +592,8 @@ def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]], path:
     ok_content = {t: {"schema": {"$ref": REF.format(model=op.ok_schema)}} if t == JSON else {"schema": {}}
                   for t in op.ok_types}
     responses: dict[str, Any] = {str(op.ok): {"description": "OK", "content": ok_content}}
+    for status in op.also_ok:
+        responses[str(status)] = {"description": "OK", "content": copy.deepcopy(ok_content)}
     if op.ok_headers:
         responses[str(op.ok)]["headers"] = op.ok_headers
     if op.kind == "web" and op.ok == 200:
@@ -708,7 +711,7 @@ _SUPPORT_ERRORS = (400, 404, 409, 422, 429)
 OPERATIONS.update({
     ("POST", "/reports/{tid}/supports"): Op(
         "Support a public report (dukung)", "public", body="SupportIn", ok=201, ok_schema="SupportAnswer",
-        errors=_SUPPORT_ERRORS,
+        errors=_SUPPORT_ERRORS, also_ok=(200, 202),
         description="No contact: counted at once, once per client address (a per-client hourly limit). An e-mail "
                     "or phone: 202 and a one-time code sent there (valid 30 minutes, 5 tries); the support counts "
                     "once verified, and the contact then receives the report's status changes, each message with "
@@ -716,7 +719,7 @@ OPERATIONS.update({
                     "duplicates are 409; unpublished or confidential ones 404."),
     ("POST", "/reports/{tid}/supports/verify"): Op(
         "Enter the one-time code of a support", "public", body="SupportVerifyIn", ok=201, ok_schema="SupportAnswer",
-        errors=_SUPPORT_ERRORS),
+        errors=_SUPPORT_ERRORS, also_ok=(200,)),
     ("GET", "/supports/opt-out"): Op(
         "Stop a supporter's updates (the link in each message)", "public", ok_schema="OptedOut",
         ok_types=(JSON, "text/html"), errors=(400, 404),
@@ -748,3 +751,10 @@ def _staff_list_with_support_params() -> tuple[Param, ...]:
 OPERATIONS[("GET", "/staff/reports")] = Op(
     "Reports in the caller's scope, newest or most supported first", STAFF, query=_staff_list_with_support_params,
     ok_schema="StaffReportList", errors=(400,))
+# What a report's views say of support and merging (public, staff, list rows).
+for _name in ("PublicReport", "StaffReport"):
+    RESPONSE_SCHEMAS[_name]["properties"].update({
+        "supporter_count": {"type": "integer", "minimum": 0, "description": "people supporting it (issue 14)"},
+        "duplicate_of": {"type": ["string", "null"], "description": "the original, when merged as a duplicate"},
+        "duplicates": {"type": "array", "items": {"type": "string"}, "description": "reports merged into this one"},
+    })
