@@ -733,13 +733,12 @@ OPERATIONS.update({
 
 def _staff_list_with_support_params() -> tuple[Param, ...]:
     """GET /staff/reports: the list's filters, plus the order by support (routes.reports.STAFF_LIST_PARAMS)."""
-    from .domain.query import CURSOR_PATTERN, SUPPORT_CURSOR_PATTERN
+    from .routes.reports import EITHER_CURSOR
 
     params = {p.name: p for p in _list_params()}
-    either = f"^(?:{CURSOR_PATTERN[1:-1]})$|^(?:{SUPPORT_CURSOR_PATTERN[1:-1]})$"
-    params["cursor"] = Param("cursor", {"type": "string", "pattern": either,
+    params["cursor"] = Param("cursor", {"type": "string", "pattern": EITHER_CURSOR,
                                         "examples": ["2024-12-20T03:00:00.000000Z_C0P7-RX82", "000000012_C0P7-RX82"]},
-                             "next_cursor of the previous page, in the same sort")
+                             "next_cursor of the previous page; one of the other order is a 422")
     params["sort"] = Param("sort", _enum(["newest", "supported"]),
                            "newest first (default), or most supporters first (only reports with a supporter; "
                            "a page may be short, with a next_cursor, when the scope has few)")
@@ -750,7 +749,7 @@ def _staff_list_with_support_params() -> tuple[Param, ...]:
 
 OPERATIONS[("GET", "/staff/reports")] = Op(
     "Reports in the caller's scope, newest or most supported first", STAFF, query=_staff_list_with_support_params,
-    ok_schema="StaffReportList", errors=(400,))
+    ok_schema="StaffReportList", errors=(400, 422))
 # What a report's views say of support and merging (public, staff, list rows).
 for _name in ("PublicReport", "StaffReport"):
     RESPONSE_SCHEMAS[_name]["properties"].update({

@@ -418,11 +418,16 @@ _ACTION_TAGS = {"dispatch", "postpone", "archive", "assign", "reroute", "respond
 
 
 # ---- support (issue 14) -------------------------------------------------------------------------------
+_BOTH_CONTACTS = {"required": ["email", "phone"],
+                  "properties": {"email": {"type": "string"}, "phone": {"type": "string"}}}
+
+
 class SupportIn(_Body):
     """No contact: an anonymous support, counted at once. An e-mail or a phone (one of them): a
     one-time code is sent there, and the support counts once it is entered (SupportVerifyIn)."""
 
-    model_config = ConfigDict(json_schema_extra={"not": {"required": ["email", "phone"]}})
+    # Not both, as the document states it (a null one is as good as absent).
+    model_config = ConfigDict(json_schema_extra={"not": _BOTH_CONTACTS})
 
     email: Email = None
     phone: Phone = None
@@ -439,8 +444,8 @@ class SupportIn(_Body):
 
 class SupportVerifyIn(SupportIn):
     model_config = ConfigDict(json_schema_extra={
-        "not": {"required": ["email", "phone"]},
-        "anyOf": [{"required": ["email"]}, {"required": ["phone"]}]})
+        "not": _BOTH_CONTACTS,
+        "anyOf": [{"required": [c], "properties": {c: {"type": "string", "minLength": 1}}} for c in ("email", "phone")]})
 
     code: Annotated[str, Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")]
 

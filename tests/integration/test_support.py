@@ -181,7 +181,10 @@ def test_the_staff_list_sorts_by_support_and_filters_by_a_minimum_within_the_cal
 
 
 def test_the_support_order_refuses_what_it_does_not_know(api):
-    for query in ("sort=popular", "min_supporters=-1", "min_supporters=x", "sort=supported&cursor=2024-12-20T03:00:00.000000Z_C0P7-RX82",
-                  "cursor=000000012_C0P7-RX82"):
+    for query in ("sort=popular", "min_supporters=-1", "min_supporters=x", "cursor=nope", "sort=supported&cursor=12_AB"):
         status, body = api.get(f"/staff/reports?{query}", user=CENTRAL)
         assert status == 400, (query, body)
+    # a position of the other order: well formed, but not a position in this one
+    for query in ("sort=supported&cursor=2024-12-20T03:00:00.000000Z_C0P7-RX82", "cursor=000000012_C0P7-RX82"):
+        status, body = api.get(f"/staff/reports?{query}", user=CENTRAL)
+        assert status == 422 and set(body["error"]["fields"]) == {"cursor"}, (query, body)
