@@ -59,12 +59,13 @@ class DynamoSupporters:
     def put_pending(self, tracking_id: str, key: str, channel: str, contact: str, code_hash: str,
                     now: dt.datetime) -> bool:
         """A new code for a contact not yet counted (a pending row is replaced: the newest code
-        wins); False when the row is no longer pending (verified meanwhile)."""
+        wins; so is a merged-away reporter's row); False when it counts already (verified meanwhile)."""
         row = SupporterModel(tracking_id, key, status=rules.PENDING, channel=channel, contact=contact,
                              code_hash=code_hash, code_expires_at=iso(now + rules.CODE_TTL), attempts=0,
                              created_at=iso(now), expires_at=now + PENDING_RETENTION)
         try:
-            row.save(condition=SupporterModel.key.does_not_exist() | (SupporterModel.status == rules.PENDING))
+            row.save(condition=SupporterModel.key.does_not_exist()
+                     | SupporterModel.status.is_in(rules.PENDING, rules.UNMERGED))
             return True
         except PutError as exc:
             if condition_failed(exc):

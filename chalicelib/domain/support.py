@@ -22,6 +22,7 @@ CONTACT, ANONYMOUS = "c#", "a#"   # sort-key prefixes: followers are one begins_
 
 PENDING, ACTIVE, OPTED_OUT = "pending", "active", "opted_out"
 UNMERGED = "unmerged"  # a duplicate's reporter row after the merge was undone: follows nothing
+COUNTED = (ACTIVE, OPTED_OUT)  # a supporter (opted out of messages, still one)
 # How a row came to follow a report: the citizen supported it, or a merge brought the duplicate's
 # reporter (one row per contact channel) along.
 VIA_SUPPORT, VIA_REPORTER = "support", "reporter"

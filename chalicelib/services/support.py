@@ -67,7 +67,7 @@ def support(deps: Deps, supporters, tracking_id: str, contact: Contact | None, c
         return _count(deps, supporters, report, key, None, now)
     key = rules.contact_key(_key(), contact.channel, contact.address)
     row = supporters.find(rules.follower_keys_for(report), key)
-    if row is not None and row.status != rules.PENDING:
+    if row is not None and row.status in rules.COUNTED:
         return _answer(report, "counted"), 200
     _limit(deps, "support-code", key, s.support_codes_per_contact_per_hour, now,
            ("Terlalu banyak kode dikirim ke kontak ini; coba lagi dalam satu jam",
@@ -87,9 +87,9 @@ def verify(deps: Deps, supporters, tracking_id: str, contact: Contact, code: str
     report = public_report(deps, tracking_id)
     key = rules.contact_key(_key(), contact.channel, contact.address)
     row = supporters.get(report.tracking_id, key)
-    if row is not None and row.status != rules.PENDING:
+    if row is not None and row.status in rules.COUNTED:
         return _answer(report, "counted"), 200
-    if row is None:
+    if row is None or row.status != rules.PENDING:
         raise Unprocessable("Belum ada kode untuk kontak ini; minta kode dulu",
                             "No code was sent to this contact; ask for one first", {"code": "minta kode / ask for a code"})
     if int(row.attempts or 0) >= rules.CODE_ATTEMPTS:
@@ -116,7 +116,7 @@ def _count(deps: Deps, supporters, report: Report, key: str, pending, now: dt.da
             rules.check_supportable(report)
         if attempt or pending is None:  # a verify has just read its row
             existing = supporters.find(rules.follower_keys_for(report), key)
-            if existing is not None and existing.status != rules.PENDING:
+            if existing is not None and existing.status in rules.COUNTED:
                 return _answer(report, "counted"), 200
         if pending is not None:
             row, condition = supporters.verified(pending, now)
@@ -168,12 +168,9 @@ class FollowerHook:
 
 
 # ---- merging ---------------------------------------------------------------------------------------
-COUNTED = (rules.ACTIVE, rules.OPTED_OUT)  # opted out of messages, still a supporter
-
-
 def _people(rows, reporter_keys: dict) -> list[set[str]]:
     """Each person a report brings to a merge: its reporter (their contact keys), then each supporter."""
-    return [set(reporter_keys)] + [{r.key} for r in rows if r.via == rules.VIA_SUPPORT and r.status in COUNTED]
+    return [set(reporter_keys)] + [{r.key} for r in rows if r.via == rules.VIA_SUPPORT and r.status in rules.COUNTED]
 
 
 def mark_duplicate(deps: Deps, supporters, principal: Principal, duplicate: Report, of: str,
@@ -194,7 +191,7 @@ def mark_duplicate(deps: Deps, supporters, principal: Principal, duplicate: Repo
     reporter = rules.reporter_keys(_key(), duplicate.reporter.email, duplicate.reporter.phone)
     original_reporter = rules.reporter_keys(_key(), original.reporter.email, original.reporter.phone)
     original_keys = {r.key for tid in rules.follower_keys_for(original) for r in supporters.rows(tid)
-                     if r.status in COUNTED}
+                     if r.status in rules.COUNTED}
     own = supporters.rows(duplicate.tracking_id)
     existing = {r.key: r.status for r in own}
     added = merging.people_added(original_keys | set(original_reporter), _people(own, reporter))

@@ -70,6 +70,8 @@ def test_a_merge_walk_moves_followers_and_counts_and_its_undo_gives_them_back(ap
     assert not [s for r, s, _b in mails() if r == "budi@example.com" and "Ditindaklanjuti" in s]
     # the duplicate is a report again: its own supporters count there, and it can be merged again
     assert api.get(f"/reports/{duplicate}")[1]["supporter_count"] == 3
+    # its reporter's rows follow nothing now: supporting it asks for a code like anyone's
+    assert api.post(f"/reports/{duplicate}/supports", {"email": "budi@example.com"})[0] == 202
     api.act(duplicate, CENTRAL, "mark_duplicate", of=original)
     assert api.get(f"/reports/{original}")[1]["supporter_count"] == 4
 
