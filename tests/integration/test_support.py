@@ -188,3 +188,22 @@ def test_the_support_order_refuses_what_it_does_not_know(api):
     for query in ("sort=supported&cursor=2024-12-20T03:00:00.000000Z_C0P7-RX82", "cursor=000000012_C0P7-RX82"):
         status, body = api.get(f"/staff/reports?{query}", user=CENTRAL)
         assert status == 422 and set(body["error"]["fields"]) == {"cursor"}, (query, body)
+
+
+def test_followers_hear_of_what_the_clock_does_too(api):
+    """The sweep's changes (here auto-complete) are report changes like any: followers are told."""
+    import datetime as dt
+
+    from scheduled.sweep import run_sweep
+
+    tid = published(api)
+    api.post(f"/reports/{tid}/supports", {"phone": "0812-7777-0003"})
+    api.post(f"/reports/{tid}/supports/verify", {"phone": "081277770003", "code": code_in("+6281277770003")})
+    for user, action, params in ((MEDAN, "assign", {"unit_id": "pemkot-medan.dishub"}),
+                                 (DISHUB, "respond", {"message": "Kami tinjau."}),
+                                 (DISHUB, "final_answer", {"message": "Sudah ditertibkan."})):
+        tick(60)
+        api.act(tid, user, action, **params)
+    run_sweep(api.platform.clock() + dt.timedelta(days=30))
+    assert api.get(f"/reports/{tid}")[1]["status"] == "completed"
+    assert [t for p, t in texts() if p == "+6281277770003" and "Selesai" in t]
