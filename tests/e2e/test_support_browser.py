@@ -91,6 +91,9 @@ def test_the_console_marks_and_unmarks_a_duplicate_and_the_support_box_passes_ax
     c = Console(browser, stack, PHONE)
     try:
         c.sign_in("admin.medan")
+        c.page.wait_for_selector("#queue-table[aria-busy=false]")
+        assert c.page.locator("#queue-table td.supporters").count() >= 2  # the queue shows each count
+        assert c.page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")  # still fits a phone
         c.open_report(duplicate)
         c.act("mark_duplicate", {"of": original.lower()})
         c.page.wait_for_selector(f"#view a:has-text('{original}')")
