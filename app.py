@@ -35,6 +35,10 @@ for module in (reference, reports, queue, policy, officers, attachments, open311
 app.register_blueprint(reporter_data.bp)  # the reporter's own data (UU PDP): lost code, access, correction, erasure
 app.register_blueprint(whatsapp.bp)  # the WhatsApp Cloud API webhook (inbound messages)
 
+from chalicelib.routes import support as support_routes  # noqa: E402  (issue 14: support and opt-out)
+
+app.register_blueprint(support_routes.bp)
+
 
 # ---- the clock: thin calls that pass the Lambda context on (time budget, request id) ---------------
 @app.schedule(Rate(15, unit=Rate.MINUTES), name="sweep")

@@ -147,6 +147,7 @@ def scenarios(api) -> list[tuple[str, Callable[[], None], Callable[[], object]]]
                             "&text=Parkir+liar+di+Jalan+Gatot+Subroto&lat=3.59&lon=98.67"))),
         ("public feed, a regency and category", given("dispatched"),
          lambda: ok(api.get("/reports/feed.xml?regency_code=12.71&category_id=illegal-parking"))),
+        *_support_scenarios(api, scene, given, ok),
         *reporter_data_scenarios(api, given, scene, ok),
     ]
 
@@ -251,6 +252,80 @@ def whatsapp_scenarios(api, post) -> list[tuple[str, Callable[[], None], Callabl
         ("whatsapp dialogue turn", at_step(), say("1", "asked")),
         ("whatsapp dialogue files", at_step("1", "Medan"), say("Lampu jalan mati di depan pasar sejak Senin", "filed")),
     ]
+
+
+def _support_scenarios(api, scene: dict, given, ok) -> list:
+    """Issue 14: supports, their code, the opt-out link, a followed report's change, a merge and its undo."""
+    from tests.integration.proof_support import report_at
+
+    contacts = iter(range(10**6))
+
+    def supported(status):
+        """A report of `status` with one verified e-mail supporter (the scene's `email`, `token`)."""
+        def scene_():
+            given(status)()
+            email = f"pendukung{next(contacts)}@example.com"
+            ok(api.post(f"/reports/{scene['tracking_id']}/supports", {"email": email}), 202)
+            ok(api.post(f"/reports/{scene['tracking_id']}/supports/verify",
+                        {"email": email, "code": _last_code(email)}), 201)
+            scene.update(email=email, token=_token(scene["tracking_id"], email))
+        return scene_
+
+    def pending():
+        given("dispatched")()
+        email = f"pendukung{next(contacts)}@example.com"
+        ok(api.post(f"/reports/{scene['tracking_id']}/supports", {"email": email}), 202)
+        scene.update(email=email, code=_last_code(email))
+
+    def two():
+        given("assigned")()
+        scene["original"] = report_at("medan", "dispatched")[0]
+
+    def merged():
+        two()
+        ok(api.post(f"/staff/reports/{scene['tracking_id']}/actions",
+                    {"action": "mark_duplicate", "of": scene["original"]}, user=CENTRAL))
+
+    return [
+        ("support (anonymous)", given("dispatched"),
+         lambda: ok(api.post(f"/reports/{scene['tracking_id']}/supports", {}), 201)),
+        ("support (a code sent)", given("dispatched"),
+         lambda: ok(api.post(f"/reports/{scene['tracking_id']}/supports", {"email": "warga@example.com"}), 202)),
+        ("support verified", pending,
+         lambda: ok(api.post(f"/reports/{scene['tracking_id']}/supports/verify",
+                             {"email": scene["email"], "code": scene["code"]}), 201)),
+        ("opt-out", supported("dispatched"), lambda: ok(api.get(f"/supports/opt-out?token={scene['token']}"))),
+        ("respond (a followed report)", supported("assigned"),
+         lambda: ok(api.post(f"/staff/reports/{scene['tracking_id']}/actions",
+                             {"action": "respond", "message": "Petugas meninjau lokasi."}, user=DISHUB))),
+        ("mark_duplicate", two, lambda: ok(api.post(f"/staff/reports/{scene['tracking_id']}/actions",
+                                                    {"action": "mark_duplicate", "of": scene["original"]},
+                                                    user=CENTRAL))),
+        ("most supported list (agency)", supported("assigned"),
+         lambda: ok(api.get("/staff/reports?sort=supported", user=MEDAN))),
+        ("unmark_duplicate", merged, lambda: ok(api.post(f"/staff/reports/{scene['tracking_id']}/actions",
+                                                         {"action": "unmark_duplicate"}, user=CENTRAL))),
+    ]
+
+
+def _last_code(email: str) -> str:
+    """The one-time code moto's SES last carried to `email`."""
+    import re
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+
+    sent = [m for m in ses_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].sent_messages
+            if m.destinations["ToAddresses"][0].lower() == email]
+    return re.search(r"\b(\d{6})\b", sent[-1].subject).group(1)
+
+
+def _token(tracking_id: str, email: str) -> str:
+    from chalicelib.config import settings
+    from chalicelib.domain import support
+
+    key = settings().access_code_key
+    return support.opt_out_token(key, tracking_id, support.contact_key(key, "email", email))
 
 
 def measure(api) -> dict[str, Counter]:

@@ -55,6 +55,8 @@ class Settings:
     # no map, the page is a list. The page's CSP then allows images from the tiles' origin only.
     map_tile_url: str = ""
     map_tile_attribution: str = ""
+    supports_per_client_per_hour: int = 20          # issue 14: supports (and code requests) per client
+    support_codes_per_contact_per_hour: int = 3     # one-time codes sent to one e-mail/phone
 
     def table(self, name: str) -> str:
         return f"{self.table_prefix}{name}"
@@ -127,6 +129,8 @@ def settings() -> Settings:
         whatsapp_template_language=env.get("WHATSAPP_TEMPLATE_LANGUAGE", "id"),
         map_tile_url=env.get("MAP_TILE_URL", ""),
         map_tile_attribution=env.get("MAP_TILE_ATTRIBUTION", ""),
+        supports_per_client_per_hour=int(env.get("SUPPORTS_PER_CLIENT_PER_HOUR", "20")),
+        support_codes_per_contact_per_hour=int(env.get("SUPPORT_CODES_PER_CONTACT_PER_HOUR", "3")),
     )
 
 

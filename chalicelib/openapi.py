@@ -206,6 +206,7 @@ class Op:
     kind: str = "api"                      # api (platform errors) | open311 | web
     description: str = ""
     ok_headers: dict[str, Any] = field(default_factory=dict)
+    also_ok: tuple[int, ...] = ()          # other success statuses with the same body (issue 14's 200/202)
 
 
 def _schemas():
@@ -720,6 +721,8 @@ def _responses(op: Op, staff: bool, codes_by_status: dict[int, list[str]], path:
     ok_content = {t: {"schema": {"$ref": REF.format(model=op.ok_schema)}} if t == JSON else {"schema": {}}
                   for t in op.ok_types}
     responses: dict[str, Any] = {str(op.ok): {"description": "OK", "content": ok_content}}
+    for status in op.also_ok:
+        responses[str(status)] = {"description": "OK", "content": copy.deepcopy(ok_content)}
     if op.ok_headers:
         responses[str(op.ok)]["headers"] = op.ok_headers
     if op.kind == "web" and op.ok == 200:
@@ -911,3 +914,75 @@ OPERATIONS.update({
                     "conditions, other filters read at most 100 reports per page. `Accept: text/html` "
                     "(a browser) gets the list page instead; the answer varies by Accept."),
 })
+# ---- support and duplicates (issue 14) -------------------------------------------------------------
+RESPONSE_SCHEMAS["SupportAnswer"] = {
+    "type": "object", "required": ["tracking_id", "status", "supporter_count"],
+    "description": "counted (201 now, 200 already: idempotent per contact or client) or pending (202: "
+                   "a one-time code went to the contact; POST .../supports/verify with it)",
+    "properties": {"tracking_id": {"type": "string"}, "status": {"type": "string", "enum": ["counted", "pending"]},
+                   "supporter_count": {"type": "integer", "minimum": 0},
+                   "channel": {"type": "string", "enum": ["email", "sms"]}},
+}
+RESPONSE_SCHEMAS["OptedOut"] = {
+    "type": "object", "required": ["tracking_id", "opted_out"],
+    "properties": {"tracking_id": {"type": "string"}, "opted_out": {"type": "boolean", "const": True}},
+}
+BODY_MODELS.update({"SupportIn": lambda: _schemas().SupportIn, "SupportVerifyIn": lambda: _schemas().SupportVerifyIn})
+BODY_EXAMPLES.update({
+    "SupportIn": {"anonymous": {}, "by_email": {"email": "warga@example.com"}, "by_phone": {"phone": "0812-6000-1234"}},
+    "SupportVerifyIn": {"code": {"email": "warga@example.com", "code": "123456"}},
+})
+BODY_EXAMPLES["ActionIn"].update({
+    "mark_duplicate": {"action": "mark_duplicate", "of": "C0P7-RX82"},
+    "unmark_duplicate": {"action": "unmark_duplicate"},
+})
+_SUPPORT_ERRORS = (400, 404, 409, 422, 429)
+OPERATIONS.update({
+    ("POST", "/reports/{tid}/supports"): Op(
+        "Support a public report (dukung)", "public", body="SupportIn", ok=201, ok_schema="SupportAnswer",
+        errors=_SUPPORT_ERRORS, also_ok=(200, 202),
+        description="No contact: counted at once, once per client address (a per-client hourly limit). An e-mail "
+                    "or phone: 202 and a one-time code sent there (valid 30 minutes, 5 tries); the support counts "
+                    "once verified, and the contact then receives the report's status changes, each message with "
+                    "an opt-out link. The same contact twice counts once (200). Closed reports and merged "
+                    "duplicates are 409; unpublished or confidential ones 404."),
+    ("POST", "/reports/{tid}/supports/verify"): Op(
+        "Enter the one-time code of a support", "public", body="SupportVerifyIn", ok=201, ok_schema="SupportAnswer",
+        errors=_SUPPORT_ERRORS, also_ok=(200,)),
+    ("GET", "/supports/opt-out"): Op(
+        "Stop a supporter's updates (the link in each message)", "public", ok_schema="OptedOut",
+        ok_types=(JSON, "text/html"), errors=(400, 404),
+        query=(Param("token", {"type": "string", "maxLength": 64,
+                               "pattern": r"^[0-9A-Z-]{9}\.[0-9a-f]{20}\.[0-9a-f]{16}$"},
+                     "the signed token of the message's link", required=True),),
+        description="A browser (Accept: text/html) gets a confirmation page, anything else JSON. The support "
+                    "still counts."),
+})
+
+
+def _staff_list_with_support_params() -> tuple[Param, ...]:
+    """GET /staff/reports: the list's filters, plus the order by support (routes.reports.STAFF_LIST_PARAMS)."""
+    from .routes.reports import EITHER_CURSOR
+
+    params = {p.name: p for p in _list_params()}
+    params["cursor"] = Param("cursor", {"type": "string", "pattern": EITHER_CURSOR,
+                                        "examples": ["2024-12-20T03:00:00.000000Z_C0P7-RX82", "000000012_C0P7-RX82"]},
+                             "next_cursor of the previous page; one of the other order is a 422")
+    params["sort"] = Param("sort", _enum(["newest", "supported"]),
+                           "newest first (default), or most supporters first (only reports with a supporter; "
+                           "a page may be short, with a next_cursor, when the scope has few)")
+    params["min_supporters"] = Param("min_supporters", {"type": "integer", "minimum": 0, "maximum": 999_999_999},
+                                     "only reports with at least this many supporters")
+    return tuple(params[name] for name in sorted(params))
+
+
+OPERATIONS[("GET", "/staff/reports")] = Op(
+    "Reports in the caller's scope, newest or most supported first", STAFF, query=_staff_list_with_support_params,
+    ok_schema="StaffReportList", errors=(400, 422))
+# What a report's views say of support and merging (public, staff, list rows).
+for _name in ("PublicReport", "StaffReport"):
+    RESPONSE_SCHEMAS[_name]["properties"].update({
+        "supporter_count": {"type": "integer", "minimum": 0, "description": "people supporting it (issue 14)"},
+        "duplicate_of": {"type": ["string", "null"], "description": "the original, when merged as a duplicate"},
+        "duplicates": {"type": "array", "items": {"type": "string"}, "description": "reports merged into this one"},
+    })

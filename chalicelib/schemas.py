@@ -264,9 +264,20 @@ class CorrectIn(_Body):
     confidential: StrictBool | None = None
 
 
+class MarkDuplicateIn(_Body):
+    action: Literal["mark_duplicate"]
+    of: Annotated[str, Field(min_length=1, max_length=64, pattern=VISIBLE,
+                             description="the original's tracking number, as people type it")]
+    message: Annotated[str | None, Field(max_length=5000)] = None
+
+
+class UnmarkDuplicateIn(_Body):
+    action: Literal["unmark_duplicate"]
+
+
 ActionIn = Annotated[
     Union[DispatchIn, PostponeIn, ArchiveIn, AssignIn, RerouteIn, RespondIn, FinalAnswerIn,
-          FieldInspectionIn, CorrectIn],
+          FieldInspectionIn, CorrectIn, MarkDuplicateIn, UnmarkDuplicateIn],
     Field(discriminator="action"),
 ]
 
@@ -403,7 +414,7 @@ def parse(model, data, envelope: bool = False):
 
 
 _ACTION_TAGS = {"dispatch", "postpone", "archive", "assign", "reroute", "respond", "final_answer",
-                "set_field_inspection", "correct"}
+                "set_field_inspection", "correct", "mark_duplicate", "unmark_duplicate"}
 
 
 class ContactIn(_Body):
@@ -418,3 +429,42 @@ class ContactIn(_Body):
     _email = field_validator("email")(lambda cls, v: normalise_email(v))
     _phone = field_validator("phone")(lambda cls, v: normalise_phone(v))
     _contact = model_validator(mode="after")(ReporterIn._contact)
+
+
+# ---- support (issue 14) -------------------------------------------------------------------------------
+_BOTH_CONTACTS = {"required": ["email", "phone"],
+                  "properties": {"email": {"type": "string"}, "phone": {"type": "string"}}}
+
+
+class SupportIn(_Body):
+    """No contact: an anonymous support, counted at once. An e-mail or a phone (one of them): a
+    one-time code is sent there, and the support counts once it is entered (SupportVerifyIn)."""
+
+    # Not both, as the document states it (a null one is as good as absent).
+    model_config = ConfigDict(json_schema_extra={"not": _BOTH_CONTACTS})
+
+    email: Email = None
+    phone: Phone = None
+
+    _email = field_validator("email")(lambda cls, v: normalise_email(v))
+    _phone = field_validator("phone")(lambda cls, v: normalise_phone(v))
+
+    @model_validator(mode="after")
+    def _one_contact(self):
+        if self.email and self.phone:
+            raise ValueError("isi e-mail atau nomor telepon, bukan keduanya / give an e-mail or a phone, not both")
+        return self
+
+
+class SupportVerifyIn(SupportIn):
+    model_config = ConfigDict(json_schema_extra={
+        "not": _BOTH_CONTACTS,
+        "anyOf": [{"required": [c], "properties": {c: {"type": "string", "minLength": 1}}} for c in ("email", "phone")]})
+
+    code: Annotated[str, Field(min_length=6, max_length=6, pattern=r"^[0-9]{6}$")]
+
+    @model_validator(mode="after")
+    def _a_contact(self):
+        if not self.email and not self.phone:
+            raise ValueError("isi e-mail atau nomor telepon yang menerima kode / give the e-mail or phone that got the code")
+        return self

@@ -66,11 +66,20 @@ def deps() -> Deps:
     from .adapters.counters import CountersHook
     from .adapters.store import DynamoReports
     from .services.notifications import NotificationHook
+    from .services.support import FollowerHook
 
     seen = RequestDirectory(directory())
-    reports = DynamoReports([CountersHook(), NotificationHook(seen, now)], outbox=outbox(), clock=now)
+    reports = DynamoReports([CountersHook(), NotificationHook(seen, now), FollowerHook(supporters(), seen)],
+                            outbox=outbox(), clock=now)
     return Deps(reports=reports, directory=seen, settings=settings_repo(), regions=regions_module,
-                limiter=limiter(), clock=now, outbox=reports.outbox)
+                limiter=limiter(), clock=now, outbox=reports.outbox, supporters=supporters())
+
+
+@lru_cache(maxsize=1)
+def supporters():
+    from .adapters.supporters import DynamoSupporters
+
+    return DynamoSupporters()
 
 
 @lru_cache(maxsize=1)

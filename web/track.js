@@ -21,6 +21,9 @@
   var CLOSED = ["completed", "archived"];
 
   var lookupErrors = new L.FieldErrors($("lookup-form"));
+  var supportErrors = new L.FieldErrors($("dukung"));
+  // The support box (issue 14): its last message, the contact a code went to, and whether it counted.
+  var supportState = { message: null, error: null, contact: null, done: false };
   var replyErrors = new L.FieldErrors($("reply-form"));
   var uploadErrors = new L.FieldErrors($("add-files"));
   var current = { view: null, attachments: [], trackingId: null, code: null };
@@ -65,10 +68,12 @@
     load().then(function (ok) {
       $("lookup-submit").disabled = false;
       $("lookup-status").textContent = ok ? I.t("status.found") : "";
-      if (ok) {
+      if (ok && window.location.hash === "#dukung" && !$("dukung").hidden) {
+        $("dukung").focus();  // arrived from "Dukung laporan ini" (the form's suggestion box)
+      } else if (ok) {
         $("report").focus();
         if (window.history && window.history.replaceState) {
-          window.history.replaceState(null, "", "track?id=" + encodeURIComponent(tid));
+          window.history.replaceState(null, "", "track?id=" + encodeURIComponent(tid) + window.location.hash);
         }
       }
     });
@@ -152,6 +157,131 @@
     renderAnswers(v);
     renderReplyBox(v);
     renderAttachments();
+    renderLinks(v);
+    renderSupport(v);
+  }
+
+  // ---- support ("dukung") and duplicate links ------------------------------------------------------
+  function trackLink(id) {
+    return L.el("a", { href: "track?id=" + encodeURIComponent(id), text: id });
+  }
+
+  function renderLinks(v) {
+    var of = $("r-duplicate-of");
+    of.textContent = "";
+    of.hidden = !v.duplicate_of;
+    if (v.duplicate_of) {
+      of.appendChild(document.createTextNode(I.t("support.duplicate_of") + " "));
+      of.appendChild(trackLink(v.duplicate_of));
+    }
+    var dups = $("r-duplicates");
+    dups.textContent = "";
+    var ids = v.duplicates || [];
+    dups.hidden = !ids.length;
+    if (ids.length) {
+      dups.appendChild(document.createTextNode(I.t("support.duplicates") + " "));
+      ids.forEach(function (id, i) {
+        if (i) dups.appendChild(document.createTextNode(", "));
+        dups.appendChild(trackLink(id));
+      });
+    }
+    text("r-supporters", I.t("support.count", { n: v.supporter_count || 0 }));
+  }
+
+  function supportable(v) {
+    return !isReporter() && CLOSED.indexOf(v.status) < 0 && !v.duplicate_of && v.status !== "submitted" &&
+      v.status !== "postponed";
+  }
+
+  function renderSupport(v) {
+    var section = $("dukung");
+    section.hidden = !supportable(v) && !supportState.done;
+    $("support-form").hidden = Boolean(supportState.contact) || supportState.done;
+    $("support-code-form").hidden = !supportState.contact || supportState.done;
+    var ok = $("support-success");
+    ok.textContent = supportState.message ? I.t(supportState.message) : "";
+    ok.hidden = !supportState.message;
+    var bad = $("support-error");
+    bad.textContent = supportState.error ? supportState.error() : "";
+    bad.hidden = !supportState.error;
+  }
+
+  function contactBody(raw) {
+    var value = raw.trim();
+    if (!value) return {};
+    if (value.indexOf("@") >= 0) return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? { email: value } : null;
+    return /^[+0-9][0-9 ()-]{6,}$/.test(value) ? { phone: value } : null;
+  }
+
+  function supportPath(suffix) {
+    return "reports/" + encodeURIComponent(current.trackingId) + "/supports" + (suffix || "");
+  }
+
+  function supportAnswer(result) {
+    if (!result.ok) {
+      supportErrors.addServer(L.errorOf(result).fields);
+      supportErrors.render();
+      supportState.error = function () { return L.messageOf(result); };
+      renderSupport(current.view);
+      var first = L.firstInvalid($("dukung"));
+      (first || $("support-error")).focus();
+      return;
+    }
+    supportState.error = null;
+    if (result.status === 202) {
+      supportState.message = result.data.channel === "sms" ? "support.sent_sms" : "support.sent_email";
+      renderSupport(current.view);
+      $("support-code").focus();
+      return;
+    }
+    supportState.done = true;
+    supportState.message = result.status === 200 ? "support.already" : "support.counted";
+    supportState.contact = null;
+    current.view.supporter_count = result.data.supporter_count;
+    render();
+    $("support-success").focus();
+  }
+
+  function sendSupport(event) {
+    event.preventDefault();
+    supportErrors.clear();
+    supportState.error = null;
+    var body = contactBody($("support-contact").value);
+    if (body === null) {
+      supportErrors.add("contact", function () { return I.t("err.support_contact"); });
+      supportErrors.render();
+      $("support-contact").focus();
+      return;
+    }
+    postSupport("", body, $("support-submit"), function (result) {
+      if (result.status === 202) supportState.contact = body;
+    });
+  }
+
+  function postSupport(suffix, body, button, before) {
+    button.disabled = true;
+    L.api(supportPath(suffix), { method: "POST", body: body }).then(function (result) {
+      button.disabled = false;
+      if (before) before(result);
+      supportAnswer(result);
+    }, function () {
+      button.disabled = false;
+      supportState.error = function () { return I.t("err.network_short"); };
+      renderSupport(current.view);
+    });
+  }
+
+  function sendCode(event) {
+    event.preventDefault();
+    supportErrors.clear();
+    var code = $("support-code").value.replace(/\s/g, "");
+    if (!/^[0-9]{6}$/.test(code)) {
+      supportErrors.add("code", function () { return I.t("err.support_code"); });
+      supportErrors.render();
+      $("support-code").focus();
+      return;
+    }
+    postSupport("/verify", Object.assign({ code: code }, supportState.contact), $("support-code-submit"));
   }
 
   function renderDeadlines(v) {
@@ -390,6 +520,8 @@
     if (event.target.name === "decision") renderReplyBox(current.view);
   });
   $("more-files").addEventListener("change", addFiles);
+  $("support-form").addEventListener("submit", sendSupport);
+  $("support-code-form").addEventListener("submit", sendCode);
   L.counter($("reply-message"), $("reply-message-count"));
   I.onChange(function () {
     render();

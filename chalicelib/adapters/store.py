@@ -32,7 +32,7 @@ from pynamodb.transactions import TransactWrite
 from ..domain.errors import Conflict, InvalidInput, NotFound
 from ..domain.lifecycle import CLOSED, Status
 from ..domain.messages import Change, Message
-from ..domain.query import CURSOR_PATTERN, ListQuery
+from ..domain.query import CURSOR_PATTERN, SUPPORT_CURSOR_PATTERN, ListQuery
 from ..domain.staff import Assignment, StaffMember
 from .dynamo import condition_failed, from_iso, index, iso, meta, transaction_conflict
 from .outbox import ChangeModel, change_row
@@ -88,6 +88,8 @@ class ReportModel(Model):
     public_regency = UnicodeAttribute(null=True)
     # Duplicate suggestions: "<regency>#<category>" on public reports still open, nothing else.
     open_topic = UnicodeAttribute(null=True)
+    # Support (issue 14): the number of supporters, the range of by_public_supported (the public
+    # list's and the staff list's "most supported" order: only a published report can be supported).
     supporter_count = NumberAttribute(default=0)
     body = MapAttribute()  # everything else, as plain JSON types
     version = VersionAttribute()
@@ -186,6 +188,15 @@ DUE_BUCKET = "due"  # one partition of the sparse index: only reports with a pen
 PUBLIC_BUCKET = "public"  # likewise for public reports by the time their public timeline last moved
 OPEN_BUCKET = "open"  # likewise for reports with an open officer stage, by its nearest deadline
 ERASE_BUCKET = "erase"  # likewise for closed reports whose reporter retention has still to erase
+_SUPPORT_FIELDS = ("followed", "duplicate_of", "duplicate_added", "duplicate_from_status", "duplicates")
+
+
+def _support_fields(body: dict) -> dict[str, Any]:
+    """Issue 14's body fields; a report written before them reads as never supported or merged."""
+    return {"followed": bool(body.get("followed")), "duplicate_of": body.get("duplicate_of"),
+            "duplicate_added": int(body.get("duplicate_added") or 0),
+            "duplicate_from_status": body.get("duplicate_from_status"),
+            "duplicates": list(body.get("duplicates") or [])}
 
 
 def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
@@ -223,6 +234,7 @@ def to_model(report: Report, model: ReportModel | None = None) -> ReportModel:
     m.erase_bucket = ERASE_BUCKET if erase_on else None
     m.erase_due_key = f"{erase_on.isoformat()}#{report.tracking_id}" if erase_on else None
     body: dict[str, Any] = {k: getattr(report, k) for k in _BODY_FIELDS}
+    body.update({k: getattr(report, k) for k in _SUPPORT_FIELDS})
     body.update({k: iso(getattr(report, k)) for k in _BODY_TIMES})
     body["occurred_on"] = report.occurred_on.isoformat() if report.occurred_on else None
     body["location"] = {k: v for k, v in vars(report.location).items()}
@@ -267,8 +279,9 @@ def from_model(m: ReportModel) -> Report:
         stage_done=dict(body.get("stage_done") or {}),
         done_tasks=list(body.get("done_tasks") or []),
         next_action_at=from_iso(m.next_action_at),
-        supporter_count=int(m.supporter_count or 0),
         **{k: from_iso(body.get(k)) for k in _BODY_TIMES},
+        supporter_count=int(m.supporter_count or 0),
+        **_support_fields(body),
     )
 
 
@@ -308,6 +321,7 @@ class ReportWrite:
 
 Hook = Callable[[ReportWrite], None]
 CONFLICT_RETRIES = 4
+MAX_TRANSACTION_ITEMS = 100  # DynamoDB's limit for one TransactWriteItems
 
 
 @dataclass
@@ -351,51 +365,78 @@ class DynamoReports:
         channel's answer carrying the access code) in the same change."""
         self._write(report, None, messages)
 
-    def save(self, report: Report, messages: Iterable[Message] = ()) -> None:
-        """`messages`: what this change owes beyond the hooks' (a new access code), in its outbox row."""
+    def save(self, report: Report, messages: Iterable[Message] = (), extra: Iterable[tuple[Model, Any]] = ()) -> None:
+        """`messages`: what this change owes beyond the hooks' (a new access code), in its outbox row;
+        `extra`: rows that must be written atomically with this change (model, condition)."""
+        self._write_all([(report, self._before(report))], messages, extra=extra)
+    def save_together(self, reports: list[Report], extra: Iterable[tuple[Model, Any]] = ()) -> None:
+        """One action that changes several reports (a merge: the duplicate and its original): one
+        transaction with each report (each guarded by its version), their events, `extra` and one
+        change row per report (so counters and messages stay each report's own, applied after)."""
+        self._write_all([(r, self._before(r)) for r in reports], extra=extra)
+
+    def _before(self, report: Report) -> Report:
         if report.tracking_id not in self._loaded:
             raise RuntimeError("save() of a report that was not loaded by this repository")
-        self._write(report, self._loaded[report.tracking_id][1], messages)
+        return self._loaded[report.tracking_id][1]
 
     def _write(self, report: Report, before: Report | None, messages: Iterable[Message] = ()) -> None:
-        now = self.clock()
-        write = ReportWrite(before, report, report.new_events,
-                            Change(report.tracking_id, (before.version if before else 0) + 1))
-        for hook in self.hooks:
-            hook(write)
-        write.change.messages += messages
-        model = self._commit(report, before, write, now)
-        report.version = model.version
-        report.new_events = []
-        report.new_notices = []
-        self._loaded[report.tracking_id] = (model, from_model(model))
-        if write.change and self.outbox is not None:
-            try:
-                self.outbox.apply(write.change, now)
-            except Exception as exc:  # noqa: BLE001 - the change is committed; the sweep applies the rest
-                logger.warning("change left for the sweep", extra={"tracking_id": report.tracking_id,
-                                                                    "error": type(exc).__name__})
+        self._write_all([(report, before)], messages)
 
-    def _commit(self, report: Report, before: Report | None, write: ReportWrite, now: dt.datetime) -> ReportModel:
+    def _write_all(self, changed: list[tuple[Report, Report | None]], messages: Iterable[Message] = (),
+                   extra: Iterable[tuple[Model, Any]] = ()) -> None:
+        now = self.clock()
+        writes = []
+        for report, before in changed:
+            write = ReportWrite(before, report, report.new_events,
+                                Change(report.tracking_id, (before.version if before else 0) + 1))
+            for hook in self.hooks:
+                hook(write)
+            writes.append(write)
+        writes[0].change.messages += messages
+        writes[0].extra += list(extra)
+        models = self._commit(writes, now)
+        for write, model in zip(writes, models):
+            report = write.after
+            report.version = model.version
+            report.new_events = []
+            report.new_notices = []
+            self._loaded[report.tracking_id] = (model, from_model(model))
+        for write in writes:
+            if write.change and self.outbox is not None:
+                try:
+                    self.outbox.apply(write.change, now)
+                except Exception as exc:  # noqa: BLE001 - the change is committed; the sweep applies the rest
+                    logger.warning("change left for the sweep", extra={"tracking_id": write.after.tracking_id,
+                                                                        "error": type(exc).__name__})
+
+    def _commit(self, writes: list[ReportWrite], now: dt.datetime) -> list[ReportModel]:
         """One transaction, retried with jitter while DynamoDB cancels it only for a transaction
         conflict (another writer on one of its items at that instant); a failed condition means
-        the report itself changed first: 409."""
-        first_seq = _first_seq(before)
+        a report itself changed first: 409."""
+        items = sum(1 + len(w.events) + len(w.extra) + bool(w.change) for w in writes)
+        if items > MAX_TRANSACTION_ITEMS:
+            raise RuntimeError(f"a report transaction of {items} items exceeds DynamoDB's {MAX_TRANSACTION_ITEMS}")
         for attempt in range(CONFLICT_RETRIES):
-            model = to_model(report)
-            if report.version:
-                model.version = report.version
+            models = []
             try:
                 with TransactWrite(connection=ReportModel._get_connection().connection) as txn:
-                    txn.save(model, condition=ReportModel.tracking_id.does_not_exist() if before is None else None)
-                    for i, event in enumerate(write.events):
-                        txn.save(_event_model(report.tracking_id, first_seq + i, event),
-                                 condition=EventModel.seq.does_not_exist())
-                    for extra, condition in write.extra:
-                        txn.save(extra, condition=condition)
-                    if write.change:
-                        txn.save(change_row(write.change, now), condition=ChangeModel.id.does_not_exist())
-                return model
+                    for write in writes:
+                        report, before = write.after, write.before
+                        model = to_model(report)
+                        if report.version:
+                            model.version = report.version
+                        models.append(model)
+                        txn.save(model, condition=ReportModel.tracking_id.does_not_exist() if before is None else None)
+                        first_seq = _first_seq(before)
+                        for i, event in enumerate(write.events):
+                            txn.save(_event_model(report.tracking_id, first_seq + i, event),
+                                     condition=EventModel.seq.does_not_exist())
+                        for extra, condition in write.extra:
+                            txn.save(extra, condition=condition)
+                        if write.change:
+                            txn.save(change_row(write.change, now), condition=ChangeModel.id.does_not_exist())
+                return models
             except TransactWriteError as exc:
                 if condition_failed(exc) or (transaction_conflict(exc) and attempt + 1 == CONFLICT_RETRIES):
                     raise Conflict(
@@ -429,6 +470,8 @@ class DynamoReports:
         for m in ReportModel.by_erase_due.query(ERASE_BUCKET, ReportModel.erase_due_key < f"{day.isoformat()}$",
                                                 page_size=100):
             yield from_model(m)
+    def list_supported(self, query: "ListQuery", limit: int, cursor: str | None) -> Page:
+        return _run_supported(query, limit, cursor)
 
     def open_work(self, query: "ListQuery", due: tuple[str | None, str | None], limit: int) -> tuple[list[Report], str | None]:
         """Open reports of a scope, nearest open deadline first, with keys strictly inside `due`
@@ -532,6 +575,8 @@ def _filter(q: ListQuery, index_attr: str, extra):
         cond = _and(cond, ReportModel.overdue == q.overdue)
     if q.published_only:  # Report.is_public, as to_model stored it (the one rule, not written again here)
         cond = _and(cond, ReportModel.public_bucket == PUBLIC_BUCKET)
+    if q.min_supporters and index_attr != "public_bucket":  # by_public_supported takes it as its key range
+        cond = _and(cond, ReportModel.supporter_count >= q.min_supporters)
     return cond
 
 
@@ -604,6 +649,47 @@ def _run_list(q: ListQuery, limit: int, cursor: str | None) -> Page:
     merged.sort(key=lambda m: m.received_key, reverse=True)
     page, more = merged[:limit], len(merged) > limit
     return Page([from_model(m) for m in page], encode_cursor(page[-1].received_key) if more and page else None)
+
+
+# ---- most supported first (issue 14) -----------------------------------------------------------------
+# A page reads at most this many supported reports of the index (filtered by the caller's scope): one
+# Query, bounded whatever the scope. A scope with few supported reports among many may get a short
+# (even empty) page with a next_cursor: the position reached, from which the next page goes on.
+SUPPORT_READ = 400
+
+
+def _support_start(cursor: str) -> dict[str, Any]:
+    """The exclusive start key of a "most supported" cursor (`<count, 9 digits>_<tracking id>`)."""
+    if not re.fullmatch(SUPPORT_CURSOR_PATTERN, cursor):
+        raise InvalidInput("Kursor tidak valid", "Invalid cursor", {"cursor": "tidak dikenal / not recognised"})
+    count, tid = cursor.split("_", 1)
+    return {"tracking_id": {"S": tid}, "public_bucket": {"S": PUBLIC_BUCKET}, "supporter_count": {"N": str(int(count))}}
+
+
+def _support_position(count: int, tracking_id: str) -> str:
+    return f"{int(count):09d}_{tracking_id}"
+
+
+def _run_supported(q: ListQuery, limit: int, cursor: str | None) -> Page:
+    """Most supporters first, from `by_public_supported` (only a published report can be
+    supported, so the public index by supporters holds every supported report; one unpublished
+    later, archived as spam, leaves this order), reports with at least one supporter (or
+    `min_supporters`) as the key range, the caller's scope and filters on top. One Query: limit+1
+    items when nothing is filtered, else at most SUPPORT_READ."""
+    rk = ReportModel.supporter_count >= max(1, q.min_supporters or 0)
+    cond = _filter(q, "public_bucket", None)  # the caller's scope and filters, as in every list
+    read = (limit + 1) if cond is None else max(limit + 1, SUPPORT_READ)
+    results = ReportModel.by_public_supported.query(
+        PUBLIC_BUCKET, range_key_condition=rk, filter_condition=cond, scan_index_forward=False, page_size=read,
+        last_evaluated_key=_support_start(cursor) if cursor else None)
+    answer = next(results.page_iter)  # one Query, whatever follows
+    found = [ReportModel.from_raw_data(item) for item in answer.get("Items", [])]
+    page = found[:limit]
+    if len(found) > limit:
+        return Page([from_model(m) for m in page], _support_position(page[-1].supporter_count, page[-1].tracking_id))
+    last = answer.get("LastEvaluatedKey")
+    return Page([from_model(m) for m in page],
+                _support_position(last["supporter_count"]["N"], last["tracking_id"]["S"]) if last else None)
 
 
 # ---- directory and settings ---------------------------------------------------------------------

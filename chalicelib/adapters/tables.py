@@ -13,11 +13,12 @@ from .limits import LimitModel
 from .open311_keys import ApiKeyModel
 from .outbox import OutboxModel
 from .store import DirectoryModel, EventModel, ReportModel, SettingModel
+from .supporters import SupporterModel
 
 # One model per table (several models may share a table: this names the one that creates it).
 MODELS: tuple[type[Model], ...] = (
     ReportModel, EventModel, DirectoryModel, SettingModel, OutboxModel, LimitModel, ApiKeyModel,
-    CounterModel, AttachmentModel, AuditModel,
+    CounterModel, AttachmentModel, AuditModel, SupporterModel,
 )
 
 

@@ -53,6 +53,8 @@ class Action(str, enum.Enum):
     SET_FIELD_INSPECTION = "set_field_inspection"
     REFER_OMBUDSMAN = "refer_ombudsman"
     MARK_OVERDUE = "mark_overdue"
+    MARK_DUPLICATE = "mark_duplicate"
+    UNMARK_DUPLICATE = "unmark_duplicate"
 
 
 # Actions staff send to POST /staff/reports/{id}/actions.
@@ -67,6 +69,8 @@ STAFF_ACTIONS = frozenset(
         Action.FINAL_ANSWER,
         Action.SET_FIELD_INSPECTION,
         Action.CORRECT,
+        Action.MARK_DUPLICATE,
+        Action.UNMARK_DUPLICATE,
     }
 )
 
@@ -112,6 +116,13 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     # The clock's own moves: flags plus a history event, never a status change.
     **{(s, A.REFER_OMBUDSMAN): _row(s, R.SYSTEM) for s in Status if s not in CLOSED},
     **{(s, A.MARK_OVERDUE): _row(s, R.SYSTEM) for s in (S.SUBMITTED, *HANDLING)},
+    # Merging (issue 14): a duplicate is archived with reason `duplicate` and linked to its original;
+    # the agency admin only from the statuses its own reports have (the report checks both scopes).
+    (S.SUBMITTED, A.MARK_DUPLICATE): _row(S.ARCHIVED, CENTRAL),
+    (S.POSTPONED, A.MARK_DUPLICATE): _row(S.ARCHIVED, CENTRAL),
+    **{(s, A.MARK_DUPLICATE): _row(S.ARCHIVED, CENTRAL, AGENCY) for s in HANDLING},
+    # Undo: back to the status the duplicate had when marked (the report restores it from its record).
+    (S.ARCHIVED, A.UNMARK_DUPLICATE): _row(S.ARCHIVED, CENTRAL, AGENCY),
 }
 
 _ROLES_BY_ACTION: dict[Action, frozenset[Role]] = {}

@@ -20,3 +20,9 @@ class ListQuery:
     received_to: str | None = None
     overdue: bool | None = None
     published_only: bool = False
+    min_supporters: int | None = None  # issue 14: at least this many supporters
+
+
+# The "most supported" order's position (issue 14): the last report's supporter count, nine digits,
+# and its tracking id, `000000012_C0P7-RX82`. Any value of that shape is a position.
+SUPPORT_CURSOR_PATTERN = r"^\d{9}_[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$"

@@ -132,8 +132,15 @@ class Report:
     closed_at: dt.datetime | None = None
     identity_erased_at: dt.datetime | None = None
     consent_version: str | None = None  # the privacy notice in force when it was received (config.notice)
-    # People who support ("dukung") the report; maintained by the support use case (issue 14).
+    # Support and merging (issue 14, services/support.py): people who support it (verified contacts,
+    # anonymous clients and, once merged, a duplicate's reporter and supporters), whether any of them
+    # follows its updates, and the links between a duplicate and its original.
     supporter_count: int = 0
+    followed: bool = False
+    duplicate_of: str | None = None
+    duplicate_added: int = 0
+    duplicate_from_status: str | None = None
+    duplicates: list[str] = field(default_factory=list)
     version: int = 0
     new_events: list[Event] = field(default_factory=list, repr=False)
     new_notices: list["Notice"] = field(default_factory=list, repr=False)
@@ -404,6 +411,41 @@ class Report:
     def _on_mark_overdue(self, p, to, now, calc, stage: str):
         """History keeps every breach; the `overdue` flag itself follows the open stages."""
         self._record(p, Action.MARK_OVERDUE, to, now, None, Visibility.STAFF, stage=stage)
+
+    # ---- merging (domain/duplicates.py decides; these record it on each side) ----------------------
+    def _on_mark_duplicate(self, p, to, now, calc, original: "Report", added: int, message: str | None = None):
+        """Closed as a duplicate: its clocks stop with the archive; what it was is kept for the undo."""
+        if self.duplicates:
+            raise InvalidTransition("Laporan ini punya duplikat sendiri; lepaskan dulu",
+                                    "This report has duplicates of its own; unmark them first")
+        self.duplicate_of, self.duplicate_added = original.tracking_id, added
+        self.duplicate_from_status = self.status.value
+        self.archive_reason = "duplicate"
+        self._record(p, Action.MARK_DUPLICATE, to, now, message, Visibility.PUBLIC, reason="duplicate",
+                     of=original.tracking_id)
+
+    def _on_unmark_duplicate(self, p, to, now, calc, original: "Report"):
+        """Back to the status it had when marked, with the deadlines it had (late ones become overdue)."""
+        if not self.duplicate_of or self.archive_reason != "duplicate":
+            raise InvalidTransition("Laporan ini bukan duplikat", "This report is not marked as a duplicate")
+        restored = Status(self.duplicate_from_status or Status.SUBMITTED.value)
+        self.duplicate_of, self.duplicate_added, self.duplicate_from_status = None, 0, None
+        self.archive_reason = None
+        self._record(p, Action.UNMARK_DUPLICATE, restored, now, None, Visibility.PUBLIC, of=original.tracking_id)
+
+    def link_duplicate(self, p: Principal, duplicate: "Report", added: int, now: dt.datetime) -> None:
+        """The original's side of a merge: the link, the supporters it gained, an event in its history."""
+        self.duplicates = [*self.duplicates, duplicate.tracking_id]
+        self.supporter_count += added
+        self.followed = True
+        self._record(p, Action.MARK_DUPLICATE, self.status, now, None, Visibility.PUBLIC,
+                     duplicate=duplicate.tracking_id, added=added)
+
+    def unlink_duplicate(self, p: Principal, duplicate: "Report", now: dt.datetime) -> None:
+        self.duplicates = [d for d in self.duplicates if d != duplicate.tracking_id]
+        self.supporter_count = max(0, self.supporter_count - duplicate.duplicate_added)
+        self._record(p, Action.UNMARK_DUPLICATE, self.status, now, None, Visibility.PUBLIC,
+                     duplicate=duplicate.tracking_id, removed=duplicate.duplicate_added)
 
 
 def _plain(value: Any) -> Any:

@@ -35,7 +35,7 @@ def _hist_names(prefix: str) -> tuple[str, ...]:
     return (*(f"{prefix}_d{i}" for i in range(HIST_CAP + 1)), f"{prefix}_dover")
 
 
-COUNTS = ("received", "completed", "archived", "overdue", "referred", "rating_count", "rating_sum")
+COUNTS = ("received", "completed", "archived", "overdue", "referred", "rating_count", "rating_sum", "supporters")
 TIMING_METRICS = tuple(
     name for prefix in TIMINGS for name in (f"{prefix}_count", f"{prefix}_sum", *_hist_names(prefix))
 )
@@ -187,6 +187,7 @@ def metrics_of(report: Report, calendar: WorkingCalendar) -> Metrics:
         m["referred"] = 1
     if report.rating is not None:
         m["rating_count"], m["rating_sum"] = 1, int(report.rating)
+    m["supporters"] = report.supporter_count  # issue 14: people supporting the period's reports
     for prefix, days in working_days_taken(report, calendar).items():
         if days is not None:
             m[f"{prefix}_count"], m[f"{prefix}_sum"], m[_bucket(prefix, days)] = 1, days, 1
@@ -334,6 +335,7 @@ def figures(m: Mapping[str, int], medians: bool = True) -> dict:
         "completion_time": _timing(m, "cp", medians),
         "sla_compliance": sla,
         "ombudsman_referrals": m.get("referred", 0),
+        "supporters": m.get("supporters", 0),
         "rating": {"count": rating_count,
                    "average": round(m.get("rating_sum", 0) / rating_count, 2) if rating_count else None},
     }

@@ -20,6 +20,7 @@ from .roles import Principal, Role
 ACTION_ORDER = (
     Action.DISPATCH, Action.ASSIGN, Action.RESPOND, Action.FINAL_ANSWER, Action.POSTPONE,
     Action.REROUTE, Action.SET_FIELD_INSPECTION, Action.CORRECT, Action.ARCHIVE,
+    Action.MARK_DUPLICATE, Action.UNMARK_DUPLICATE,
 )
 assert set(ACTION_ORDER) == set(STAFF_ACTIONS)
 
@@ -33,6 +34,10 @@ def _extra_rule_allows(principal: Principal, report: Report, action: Action) -> 
         return not report.published and report.requested_agency_id == report.agency_id
     if action == Action.SET_FIELD_INSPECTION:
         return report.kind == "complaint"
+    if action == Action.MARK_DUPLICATE:  # domain/duplicates.check_original; the original is asked for then
+        return not report.duplicates
+    if action == Action.UNMARK_DUPLICATE:  # domain/duplicates.check_unmark (whether the original is open too)
+        return bool(report.duplicate_of) and report.archive_reason == "duplicate"
     return True
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 
 from chalice import Blueprint
 
 from .. import wiring
 from ..domain.errors import Unprocessable
 from ..domain.lifecycle import Status
-from ..domain.query import CURSOR_PATTERN
+from ..domain.query import CURSOR_PATTERN, SUPPORT_CURSOR_PATTERN
 from ..domain.report import CHANNELS, KINDS, Location, Reporter
 from ..http import Query, access_code, client_address, guarded, json_body, json_response, staff_only, tracking_id
 from ..lazy import lazy_import
@@ -155,12 +156,32 @@ def record_report(who):
     return json_response(_created(report, code), 201)
 
 
+# GET /staff/reports alone also sorts by support (issue 14); its export and the queue keep theirs.
+STAFF_LIST_PARAMS = LIST_PARAMS | {"sort", "min_supporters"}
+SORTS = ("newest", "supported")
+
+
+def _either(*patterns: str) -> str:
+    return "|".join(f"^(?:{p[1:-1]})$" for p in patterns)
+
+
+EITHER_CURSOR = _either(CURSOR, SUPPORT_CURSOR_PATTERN)  # the shape of either order's position
+
+
 @bp.route("/staff/reports", methods=["GET"])
 @staff
 def list_reports(who):
-    q = Query(bp.current_request.query_params, LIST_PARAMS)
+    from dataclasses import replace
+
+    q = Query(bp.current_request.query_params, STAFF_LIST_PARAMS)
     deps, now = wiring.deps(), wiring.now()
-    items, cursor = reports.list_reports(deps, who, list_filters(q), q.int("limit", 50, 1, 200), cursor_in(q))
+    sort = q.str("sort", SORTS) or "newest"
+    filters = replace(list_filters(q), sort=sort, min_supporters=q.int("min_supporters", 0, 0, 10**9 - 1) or None)
+    cursor = q.str("cursor", max_len=64, pattern=EITHER_CURSOR)
+    if cursor and not re.fullmatch(SUPPORT_CURSOR_PATTERN if sort == "supported" else CURSOR, cursor):
+        raise Unprocessable("Kursor bukan posisi dalam urutan ini", "The cursor is not a position in this order",
+                            {"cursor": "dari urutan lain / from the other order"})
+    items, cursor = reports.list_reports(deps, who, filters, q.int("limit", 50, 1, 200), cursor)
     calendar = current_calendar(deps.settings)
     return {"items": [views.staff_summary(r, who, deps.directory, now, calendar) for r in items],
             "next_cursor": cursor}

@@ -305,3 +305,58 @@ class NotificationHook:
 
     def __call__(self, write) -> None:
         write.change.messages += messages_for_change(self.directory, write.after, write.events, self.now_fn())
+
+
+# ---- followers (issue 14: supporters, and a merged duplicate's reporter) ----------------------------
+def follower_event(event: Event) -> bool:
+    """What followers are told: every change of status a citizen sees on the public page."""
+    return event.from_status is not None and event.from_status != event.to_status
+
+
+def messages_for_followers(directory, report: Report, events: Iterable[Event], rows: Iterable[Any],
+                           opt_out_url) -> list[Message]:
+    """Each follower row (channel, contact, key) gets each status change once, with its own opt-out
+    link (`opt_out_url(tracking_id, key)`); a person following through several rows (a report
+    and its duplicate) gets one message, as the dedup key names the person, not the row."""
+    from ..domain.lifecycle import STATUS_LABELS
+
+    people: dict[str, Any] = {}
+    for row in rows:  # one person may follow through two rows (the report's and a duplicate's)
+        people.setdefault(row.key, row)
+    rows = list(people.values())
+    out: list[Message] = []
+    for event in events:
+        status_id, status_en = STATUS_LABELS[Status(event.to_status)]
+        note = ""
+        if event.action == "mark_duplicate" and event.data.get("of"):
+            note = f"Digabung ke laporan {event.data['of']} / Merged into report {event.data['of']}"
+        values = {**_base_values(report, directory), "status_id": status_id, "status_en": status_en, "message": note}
+        key = f"{report.tracking_id}|{event.action}@{event.at.isoformat()}|follower"
+        for row in rows:
+            rendered = render("follower_update", {**values, "opt_out_url": opt_out_url(row.tracking_id, row.key)})
+            dedup = f"{key}|{row.key}"
+            if row.channel == "email":
+                out.append(Message(dedup, "email", row.contact, rendered["text"], report.tracking_id,
+                                   rendered["subject"], rendered["html"]))
+            elif row.channel == "sms":
+                out.append(Message(dedup, "sms", row.contact, rendered["sms"], report.tracking_id))
+    return out
+
+
+def messages_for_merge(directory, duplicate: Report, original_id: str, event: Event) -> list[Message]:
+    """The duplicate's reporter hears where their report went (they follow the original from now)."""
+    key = f"{duplicate.tracking_id}|{event.action}@{event.at.isoformat()}"
+    values = {**_base_values(duplicate, directory), "original_id": original_id,
+              "original_url": f"{_origin()}/track?id={original_id}"}
+    return _to_reporter(duplicate, key, "reporter_merged", values)
+
+
+def support_code_message(report: Report, channel: str, contact: str, row_key: str, code: str,
+                         now: dt.datetime) -> Message:
+    rendered = render("support_code", {"tracking_id": report.tracking_id, "title": report.title, "code": code,
+                                       "track_url": track_url(report)})
+    key = f"{report.tracking_id}|support-code|{row_key}@{now.isoformat()}"
+    if channel == "email":
+        return Message(key, "email", contact, rendered["text"], report.tracking_id, rendered["subject"],
+                       rendered["html"])
+    return Message(key, "sms", contact, rendered["sms"], report.tracking_id)

@@ -414,6 +414,8 @@ def request_view(report: Report, events: list[Event], names: Names, regions, ext
         view["extended_attributes"] = {
             "title": report.title, "kind": report.kind, "lifecycle_status": report.status.value,
             "province_code": loc.province_code, "regency_code": loc.regency_code, "agency_id": report.agency_id,
+            # issue 14: how many support it, and the report it was merged into
+            "supporter_count": report.supporter_count, "duplicate_of": report.duplicate_of,
         }
     return view
 

@@ -51,6 +51,7 @@ class Deps:
     limiter: Any = None
     clock: Any = None
     outbox: Any = None  # applies committed changes, sends and retries messages (the sweep's too)
+    supporters: Any = None  # supporter rows (issue 14: support, followers, merging)
 
 
 @dataclass
@@ -218,6 +219,13 @@ def staff_action(deps: Deps, principal: Principal, tracking_id: str, action_name
     action = Action(action_name)
     if action not in STAFF_ACTIONS:
         raise InvalidInput("Tindakan tidak dikenal", "Unknown action", {"action": "tidak dikenal / unknown"})
+    if action in (Action.MARK_DUPLICATE, Action.UNMARK_DUPLICATE):
+        from . import support  # two reports in one transaction (issue 14)
+
+        if action == Action.MARK_DUPLICATE:
+            return support.mark_duplicate(deps, deps.supporters, principal, report, params["of"], now,
+                                          params.get("message"))
+        return support.unmark_duplicate(deps, deps.supporters, principal, report, now)
     calc = current_calculator(deps.settings)
     kwargs = dict(params)
     if action == Action.DISPATCH:
@@ -254,6 +262,8 @@ class ListFilters:
     received_to: dt.date | None = None
     overdue: bool | None = None
     equals: dict[str, str] = field(default_factory=dict)
+    sort: str = "newest"                 # issue 14: or "supported" (most supporters first)
+    min_supporters: int | None = None
 
 
 def list_query(principal: Principal, f: ListFilters):
@@ -288,6 +298,7 @@ def list_query(principal: Principal, f: ListFilters):
         received_from=utc(f.received_from) if f.received_from else None,
         received_to=utc(f.received_to + dt.timedelta(days=1)) if f.received_to else None,
         overdue=f.overdue,
+        min_supporters=f.min_supporters or None,
     )
 
 
@@ -295,7 +306,10 @@ def list_reports(deps: Deps, principal: Principal, f: ListFilters, limit: int, c
     query = list_query(principal, f)
     if query is None:
         return [], None
-    page = deps.reports.list(query, limit, cursor)
+    if f.sort == "supported":
+        page = deps.reports.list_supported(query, limit, cursor)
+    else:
+        page = deps.reports.list(query, limit, cursor)
     return page.items, page.next_cursor
 
 

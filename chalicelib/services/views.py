@@ -61,6 +61,10 @@ def _common(report: Report, directory, regions, now: dt.datetime) -> dict[str, A
         "ombudsman_referred": report.ombudsman_referred,
         "rating": report.rating,
         "archive_reason": report.archive_reason,
+        # issue 14: how many support it, and the links a merge made ("duplikat dari" / "laporan duplikat")
+        "supporter_count": report.supporter_count,
+        "duplicate_of": report.duplicate_of,
+        "duplicates": list(report.duplicates),
     }
 
 
@@ -123,6 +127,7 @@ def staff_summary(report: Report, principal: Principal, directory, now: dt.datet
         "confidential": report.confidential,
         "spam_flagged": report.spam_flagged,
         "next_due": next_due(report, calendar, to_wib_date(now)) if calendar else None,
+        "supporter_count": report.supporter_count,
     }
 
 

@@ -99,6 +99,8 @@ def stack(package, sam):
 
 
 # ---- the build --------------------------------------------------------------------------------------
+
+
 def test_the_package_is_under_ten_megabytes_and_carries_no_boto3_or_botocore(package):
     assert package.zip_bytes < MAX_ZIP_BYTES
     with zipfile.ZipFile(package.zip_path) as z:
@@ -139,6 +141,8 @@ def test_the_stage_parameter_is_pinned_to_the_packaged_stage(sam):
 
 
 # ---- created in moto ----------------------------------------------------------------------------------
+
+
 def test_the_stack_creates_every_table_with_its_keys_indexes_protection_and_encryption(stack, sam):
     dynamodb = boto3.client("dynamodb", region_name=REGION)
     tables = _resources(sam, "AWS::DynamoDB::Table")
@@ -246,10 +250,12 @@ def test_only_the_api_touches_attachments_and_mail_goes_out_as_the_stage_sender(
 
 
 # ---- checked in the template (moto creates none of these) ---------------------------------------------
+
+
 def test_ttl_and_point_in_time_recovery_are_set_where_meant(sam):
     tables = {r["Properties"]["TableName"]["Fn::Sub"].rsplit("-", 1)[1]: r["Properties"]
               for r in _resources(sam, "AWS::DynamoDB::Table").values()}
-    assert {n for n, p in tables.items() if "TimeToLiveSpecification" in p} == {"idempotency", "outbox", "attachments", "limits", "audit"}
+    assert {n for n, p in tables.items() if "TimeToLiveSpecification" in p} == {"idempotency", "outbox", "attachments", "limits", "audit", "supporters"}
     assert tables["idempotency"]["TimeToLiveSpecification"]["AttributeName"] == "expiration"
     assert all(p["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"] for p in tables.values())
 
@@ -302,6 +308,8 @@ def test_alarms_watch_errors_throttles_the_sweep_and_the_outbox_backlog(sam):
 
 @pytest.mark.parametrize("function,event", [("Sweep", "SweepEvent"), ("MorningDigest", "MorningDigestEvent"),
                                             ("MonthlyStats", "MonthlyStatsEvent"), ("Retention", "RetentionEvent")])
+
+
 def test_a_scheduled_run_never_starts_over_the_previous_one(sam, function, event):
     """One at a time (reserved concurrency 1); a run throttled because the previous one still goes
     is neither retried by EventBridge nor by Lambda's async queue, but dropped within a minute."""

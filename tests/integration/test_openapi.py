@@ -61,7 +61,7 @@ def test_request_bodies_are_the_schemas_of_the_validating_models(doc):
     actions = components["ActionIn"]
     assert set(actions["discriminator"]["mapping"]) == {
         "dispatch", "postpone", "archive", "assign", "reroute", "respond", "final_answer",
-        "set_field_inspection", "correct"}
+        "set_field_inspection", "correct", "mark_duplicate", "unmark_duplicate"}
     # the calendar day comes from the path, so the body documents only what the body carries
     assert set(components["CalendarDayIn"]["properties"]) == {"working", "note"}
 
@@ -78,12 +78,12 @@ def test_documented_bodies_accept_what_the_api_accepts_and_refuse_what_it_refuse
 
 
 def test_query_parameters_are_exactly_those_the_routes_accept(app, doc):
-    from chalicelib.routes.reports import LIST_PARAMS
+    from chalicelib.routes.reports import STAFF_LIST_PARAMS
 
     def names(path):
         return {p["name"] for p in doc["paths"][path]["get"]["parameters"] if p["in"] == "query"}
 
-    assert names("/staff/reports") == LIST_PARAMS
+    assert names("/staff/reports") == STAFF_LIST_PARAMS
     assert names("/staff/calendar") == {"year"}
     limit = next(p for p in doc["paths"]["/staff/reports"]["get"]["parameters"] if p["name"] == "limit")
     assert (limit["schema"]["minimum"], limit["schema"]["maximum"]) == (1, 200)

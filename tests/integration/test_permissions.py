@@ -71,7 +71,23 @@ REPORT_MATRIX = [
     ("respond", "awaiting_reporter",       ("403", "403 404", "409 404", "409 404", "403 404", "403 404")),
     ("dispatch", "completed",              ("409", "403 404", "403 404", "403 404", "403 404", "403 404")),
     ("archive", "completed",               ("409", "409 404", "403 404", "403 404", "403 404", "403 404")),
+    # issue 14: merging, the original in the same place as the report (an agency admin's own agency)
+    ("mark_duplicate", "dispatched",       ("200", "200 404", "404 404", "404 404", "403 404", "403 404")),
+    ("mark_duplicate", "submitted",        ("200", "404 404", "404 404", "404 404", "403 404", "403 404")),
+    ("unmark_duplicate", "duplicate",      ("200", "200 404", "404 404", "404 404", "403 404", "403 404")),
 ]
+ORIGINAL = "<an original in the same place>"
+
+
+def _report_for(api, place_name: str, status: str) -> str:
+    """A report of the row's status; "duplicate": one marked as the duplicate of another (issue 14)."""
+    if status != "duplicate":
+        return report_at(place_name, status)
+    tid, original = report_at(place_name, "dispatched"), report_at(place_name, "dispatched")
+    status_code, body = api.post(f"/staff/reports/{tid}/actions", {"action": "mark_duplicate", "of": original},
+                                 user=C)
+    assert status_code == 200, body
+    return tid
 
 
 READ_ONLY = ("view", "attachments")
@@ -90,10 +106,14 @@ def _action_body(kind: str, place: dict) -> dict:
         "respond": {"action": "respond", "message": "Petugas meninjau lokasi."},
         "final_answer": {"action": "final_answer", "message": "Lampu sudah diganti."},
         "set_field_inspection": {"action": "set_field_inspection", "required": True},
+        "mark_duplicate": {"action": "mark_duplicate", "of": ORIGINAL},
+        "unmark_duplicate": {"action": "unmark_duplicate"},
     }[kind]
 
 
 @pytest.mark.parametrize("kind,status,row", REPORT_MATRIX, ids=[f"{k}-from-{s}" for k, s, _ in REPORT_MATRIX])
+
+
 def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, row):
     """One row: a refused call changes nothing, so refused cells share one report per place;
     each allowed call gets a fresh one."""
@@ -103,7 +123,7 @@ def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, r
         place_name = ROLE_PLACES[role][0 if which == "in" else 1]
         changes = expected.startswith("2") and kind not in READ_ONLY
         if changes or place_name not in shared:
-            tid = report_at(place_name, status)
+            tid = _report_for(api, place_name, status)
             if not changes:
                 shared[place_name] = tid
         else:
@@ -113,8 +133,10 @@ def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, r
         elif kind == "attachments":
             status_code, body = api.get(f"/staff/reports/{tid}/attachments", user=role)
         else:
-            status_code, body = api.post(f"/staff/reports/{tid}/actions", _action_body(kind, PLACES[place_name]),
-                                         user=role)
+            action = _action_body(kind, PLACES[place_name])
+            if action.get("of") == ORIGINAL:
+                action["of"] = report_at(place_name, "dispatched")
+            status_code, body = api.post(f"/staff/reports/{tid}/actions", action, user=role)
         got[(role, which)] = str(status_code)
         if status_code >= 400:
             assert body["error"]["code"] == {403: "forbidden", 404: "not_found", 409: "invalid_transition"}[status_code]
@@ -123,9 +145,15 @@ def test_report_routes_answer_each_role_in_and_out_of_scope(api, kind, status, r
 
 
 # ---- lists and exports: 200 for everyone, with only what is in scope ---------------------------------
+
+
 @pytest.mark.parametrize("role", ROLES)
+
+
 @pytest.mark.parametrize("path", ["/staff/reports?limit=200", "/staff/reports/export?format=csv",
                                   "/staff/queue?limit=200"])
+
+
 def test_lists_show_each_role_only_reports_in_its_scope(api, role, path):
     inside, outside = (report_at(p, "assigned") if p else None for p in ROLE_PLACES[role])
     response = api.client.http.get(path, headers=api.platform.headers(role))
@@ -269,6 +297,8 @@ def _call(api, method, path, body, user):
     (method, route, role, which, expected)
     for method, route, _in, _out, row in ROUTE_MATRIX for role, which, expected in _cells(row)
 ], ids=lambda v: v if isinstance(v, str) else None)
+
+
 def test_staff_routes_answer_each_role_in_and_out_of_scope(api, batam_officer, method, route, role, which, expected):
     assert _served(method, route), f"{method} {route} is in the matrix but not served by app.py"
     _, make_in, make_out, _row = next(r[1:] for r in ROUTE_MATRIX if r[:2] == (method, route))
@@ -351,6 +381,8 @@ def _staff_routes():
 
 @pytest.mark.parametrize("kind", ["expired", "tampered payload", "tampered signature", "wrong audience",
                                   "wrong issuer", "access token", "alg none", "garbage", "missing"])
+
+
 def test_every_staff_route_refuses_a_bad_token_with_401(api, bad_tokens, kind):
     token = bad_tokens[kind]
     headers = {"Content-Type": "application/json", **({"Authorization": f"Bearer {token}"} if token else {})}
@@ -379,6 +411,8 @@ REPORTER_DATA_MATRIX = [
 
 @pytest.mark.parametrize("method,route,no_code,wrong,right,staff", REPORTER_DATA_MATRIX,
                          ids=[f"{m} {r}" for m, r, *_ in REPORTER_DATA_MATRIX])
+
+
 def test_the_reporters_own_data_opens_with_its_code_only(api, method, route, no_code, wrong, right, staff, monkeypatch):
     from chalicelib.services import limits, reporter_rights
 
@@ -400,7 +434,11 @@ def test_the_reporters_own_data_opens_with_its_code_only(api, method, route, no_
                 **{f"staff {role}": staff for role in ROLES}}
     assert got == expected
 # ---- the WhatsApp webhook: Meta's signature (and verify token) is its only credential --------------------
+
+
 @pytest.mark.parametrize("role", ROLES)
+
+
 def test_no_staff_token_stands_in_for_the_whatsapp_signature_or_verify_token(api, role):
     status, answer = api.post("/inbound/whatsapp", {"object": "whatsapp_business_account", "entry": []}, user=role)
     assert status == 401 and answer["error"]["code"] == "unauthenticated"
@@ -412,6 +450,8 @@ PUBLIC_BROWSE = ("/reports", "/reports?sort=supported", "/reports?province_code=
 
 
 @pytest.mark.parametrize("path", PUBLIC_BROWSE)
+
+
 def test_public_browsing_answers_everyone_the_same_and_never_shows_an_unpublished_report(api, path):
     """The list and the duplicate suggestions: no token widens them (a staff token is ignored)."""
     submitted = report_at("medan", "submitted")

@@ -328,6 +328,8 @@ def test_the_reporters_own_data_routes_log_nothing_of_the_identity(api, capfd, m
     lines = [line for line in (logs.getvalue() + out + err).splitlines() if line.strip()]
     assert any('"access code reissued"' in line for line in lines) and any('"notification sent"' in line for line in lines)
     assert [line for line in lines if leaks(line)] == []
+
+
 def test_the_whatsapp_paths_log_nothing_of_the_senders_number_name_or_words(api, capfd, monkeypatch):
     """The guided dialogue, a photo, a duplicate, a status callback, an unsigned and a wrongly
     signed delivery carrying the number and the words, then a status change sent as a template
@@ -387,3 +389,47 @@ def test_the_whatsapp_paths_log_nothing_of_the_senders_number_name_or_words(api,
     assert sum('"inbound whatsapp"' in line for line in lines) == 5 and any('"notification sent"' in line for line in lines)
     assert sum('"whatsapp webhook refused"' in line for line in lines) == 2
     assert [line for line in lines if leaks(line) or words in line or "Zainab" in line] == []
+
+
+def test_supporters_and_a_merge_log_nothing_of_a_contact_and_show_it_nowhere_public(api, capfd):
+    """Issue 14: a supporter's e-mail and phone (the same secrets) go into rows and messages only."""
+    import re as _re
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.ses.models import ses_backends
+    from moto.sns.models import sns_backends
+
+    def code_for(contact: str) -> str:
+        mails = [m.subject for m in ses_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].sent_messages
+                 if m.destinations["ToAddresses"][0] == contact]
+        texts = [t for p, t in sns_backends[DEFAULT_ACCOUNT_ID]["ap-southeast-3"].sms_messages.values() if p == contact]
+        return _re.search(r"\b(\d{6})\b", (mails + texts)[-1]).group(1)
+
+    public = []
+    with captured_logs() as logs:
+        tids = []
+        for _ in range(2):
+            tid = api.post("/reports", report_body(reporter={"name": NAME, "email": EMAIL, "phone": PHONE}))[1]["tracking_id"]
+            tick(60)
+            assert api.post(f"/staff/reports/{tid}/actions", {"action": "dispatch", "agency_id": "pemkot-medan"},
+                            user=CENTRAL)[0] == 200
+            tids.append(tid)
+        original, duplicate = tids
+        for body, contact in (({"email": EMAIL}, EMAIL), ({"phone": PHONE}, "+6281377774321")):
+            answer = api.post(f"/reports/{duplicate}/supports", body)
+            public.append(json.dumps(answer))
+            answer = api.post(f"/reports/{duplicate}/supports/verify", {**body, "code": code_for(contact)})
+            assert answer[0] == 201, answer
+            public.append(json.dumps(answer))
+        tick(60)
+        assert api.post(f"/staff/reports/{duplicate}/actions", {"action": "mark_duplicate", "of": original},
+                        user=CENTRAL)[0] == 200
+        tick(60)
+        assert api.post(f"/staff/reports/{original}/actions", {"action": "assign", "unit_id": "pemkot-medan.dishub"},
+                        user=MEDAN)[0] == 200
+        for tid in tids:
+            public.append(_text(api.client.http.get(f"/reports/{tid}")))
+    text = logs.getvalue() + "".join(capfd.readouterr())
+    assert any('"notification sent"' in line for line in text.splitlines())
+    assert [line for line in text.splitlines() if leaks(line)] == []
+    assert [p for p in public if leaks(p)] == []

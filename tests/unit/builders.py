@@ -108,6 +108,12 @@ DEFAULT_PARAMS: dict[Action, dict[str, Any]] = {
 }
 
 
+def _published() -> Report:
+    r = started(tracking_id="0R16-1NA1")
+    r.apply(CENTRAL, Action.DISPATCH, wib(2024, 12, 2, 11), calculator(), agency=MEDAN)
+    return saved(r)
+
+
 def report_in(status: Status, now: dt.datetime | None = None, kind: str = "complaint") -> Report:
     """A report brought to `status` through the real actions, saved, with no pending events."""
     t = now or wib(2024, 12, 2)
@@ -128,4 +134,16 @@ def report_in(status: Status, now: dt.datetime | None = None, kind: str = "compl
     for principal, action, params in plan:
         act(r, principal, action, t, **params)
     assert r.status == status
+    return saved(r)
+
+
+# Merging (issue 14): the original a duplicate joins, and how many supporters it brings.
+DEFAULT_PARAMS[Action.MARK_DUPLICATE] = {"original": _published(), "added": 1}
+DEFAULT_PARAMS[Action.UNMARK_DUPLICATE] = {"original": DEFAULT_PARAMS[Action.MARK_DUPLICATE]["original"]}
+
+
+def marked_duplicate(status: Status = Status.DISPATCHED) -> Report:
+    """A report of `status` marked as the duplicate of the default original, saved."""
+    r = report_in(status)
+    act(r, CENTRAL, Action.MARK_DUPLICATE, wib(2024, 12, 2, 12), **DEFAULT_PARAMS[Action.MARK_DUPLICATE])
     return saved(r)

@@ -12,7 +12,7 @@ from chalicelib.domain.report import Visibility
 from chalicelib.domain.roles import REPORTER, SYSTEM, Role
 
 from .builders import (
-    AGENCY, BATAM, CENTRAL, DEFAULT_PARAMS, LIAISON, MEDAN, PRINCIPALS, act, new_report,
+    AGENCY, BATAM, CENTRAL, DEFAULT_PARAMS, LIAISON, MEDAN, PRINCIPALS, act, marked_duplicate, new_report,
     report_in, saved, started, wib,
 )
 
@@ -43,6 +43,13 @@ EXPECTED_TABLE = {
     (S.AWAITING_REPORTER, A.AUTO_COMPLETE): (S.COMPLETED, {R.SYSTEM}),
     **{(s, A.SET_FIELD_INSPECTION): (s, {R.AGENCY_ADMIN, R.LIAISON_OFFICER})
        for s in (S.DISPATCHED, S.ASSIGNED, S.IN_PROGRESS)},
+    # issue 14: a duplicate is archived (central admin; agency admin once it is the agency's), and
+    # the undo reopens it (the report restores the status it had).
+    (S.SUBMITTED, A.MARK_DUPLICATE): (S.ARCHIVED, {R.CENTRAL_ADMIN}),
+    (S.POSTPONED, A.MARK_DUPLICATE): (S.ARCHIVED, {R.CENTRAL_ADMIN}),
+    **{(s, A.MARK_DUPLICATE): (S.ARCHIVED, {R.CENTRAL_ADMIN, R.AGENCY_ADMIN})
+       for s in (S.DISPATCHED, S.ASSIGNED, S.IN_PROGRESS)},
+    (S.ARCHIVED, A.UNMARK_DUPLICATE): (S.ARCHIVED, {R.CENTRAL_ADMIN, R.AGENCY_ADMIN}),
 }
 CLOCK_FLAGS = {A.REFER_OMBUDSMAN, A.MARK_OVERDUE}
 
@@ -80,8 +87,8 @@ def test_the_ombudsman_flag_can_be_raised_while_the_agency_still_owes_the_comple
     assert {S.DISPATCHED, S.ASSIGNED, S.IN_PROGRESS, S.AWAITING_REPORTER} <= ombudsman
 
 
-def test_closed_reports_have_no_way_out():
-    assert {s for (s, _a) in TRANSITIONS} & CLOSED == set()
+def test_closed_reports_have_no_way_out_but_the_undo_of_a_duplicate_mark():
+    assert {(s, a) for (s, a) in TRANSITIONS if s in CLOSED} == {(S.ARCHIVED, A.UNMARK_DUPLICATE)}
 
 
 def test_every_staff_action_is_a_move_some_staff_role_may_make():
@@ -129,9 +136,12 @@ ROWS = [(status, action, sorted(t.roles)[0]) for (status, action), t in TRANSITI
 def test_every_row_applied_to_a_report_records_one_event_from_and_to(status, action, role):
     # An agency archives only what was addressed to it and is not yet verified.
     report = saved(started(agency=MEDAN, requested_agency_id=MEDAN.id)) if (status, action) == (S.DISPATCHED, A.ARCHIVE) else report_in(status)
+    if action == A.UNMARK_DUPLICATE:  # only a report marked as a duplicate can be unmarked
+        report = marked_duplicate(S.DISPATCHED)
     version = report.version
     act(report, PRINCIPALS[role], action, wib(2024, 12, 3), **DEFAULT_PARAMS[action])
-    assert report.status == TRANSITIONS[(status, action)].to
+    # the undo restores the status the duplicate had; every other row's target is the table's
+    assert report.status == (S.DISPATCHED if action == A.UNMARK_DUPLICATE else TRANSITIONS[(status, action)].to)
     assert len(report.new_events) == 1
     event = report.new_events[0]
     assert (event.action, event.from_status, event.to_status) == (action.value, status.value, report.status.value)

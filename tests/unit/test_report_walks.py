@@ -12,7 +12,7 @@ from chalicelib.domain.errors import InvalidInput, InvalidTransition
 from chalicelib.domain.lifecycle import TRANSITIONS, Action, Status
 from chalicelib.domain.report import AGENCY_ARCHIVE_REASONS, KINDS
 
-from .builders import BATAM, CALENDAR, MEDAN, PRINCIPALS, calculator, saved, started, wib
+from .builders import BATAM, CALENDAR, DEFAULT_PARAMS, MEDAN, PRINCIPALS, calculator, saved, started, wib
 
 AGENCIES = {a.id: a for a in (MEDAN, BATAM)}
 WITH_UNIT = {Status.ASSIGNED, Status.IN_PROGRESS, Status.AWAITING_REPORTER, Status.COMPLETED}
@@ -37,6 +37,8 @@ def params_for(report, action: Action, pick) -> dict:
         return {"stage": "completion"}
     if action in (Action.AUTO_ARCHIVE, Action.AUTO_COMPLETE, Action.REFER_OMBUDSMAN):
         return {}
+    if action in (Action.MARK_DUPLICATE, Action.UNMARK_DUPLICATE):
+        return dict(DEFAULT_PARAMS[action])
     return {"message": "pesan"}
 
 
@@ -44,9 +46,13 @@ def check_invariants(report, first_dispatch_completion_inputs) -> None:
     chain = report.new_events
     assert all(a.to_status == b.from_status for a, b in zip(chain, chain[1:]))
     assert chain[-1].to_status == report.status.value
-    assert (report.unit_id is not None) == (report.status in WITH_UNIT), (report.status, report.unit_id)
+    merged = report.status == Status.ARCHIVED and report.archive_reason == "duplicate"
+    # A merged duplicate keeps its unit, so that unmark_duplicate puts it back where it was.
+    assert (report.unit_id is not None) == (report.status in WITH_UNIT) or merged, (report.status, report.unit_id)
     assert (report.agency_id is None) == (report.status in WITHOUT_AGENCY) or report.status == Status.ARCHIVED
-    if report.status == Status.ARCHIVED and report.agency_id is not None:  # closed by the agency it was addressed to
+    if report.status == Status.ARCHIVED and report.archive_reason == "duplicate":  # merged (issue 14)
+        assert report.duplicate_of and report.duplicate_from_status
+    elif report.status == Status.ARCHIVED and report.agency_id is not None:  # closed by the agency it was addressed to
         assert report.archive_reason in AGENCY_ARCHIVE_REASONS and not report.published
     # Published once verified (a central dispatch, or the agency's assign), never before a dispatch.
     assert not report.published or report.dispatched_at is not None

@@ -17,6 +17,10 @@ LONGEST = {
     "access_code": "MD03ZH5RZJ", "status_id": "Menunggu tanggapan pelapor", "status_en": "Dispatched to agency",
     "refused": "Lampiran tidak disimpan: <b>ok</b>.exe (hanya JPEG) / Attachments not kept",
     "reason_id": "tanggapan tidak dapat diberikan pada status ini", "reason_en": "a follow-up cannot be given now",
+    # issue 14: a support's code, a follower's opt-out link (the longest token), a merge's original
+    "code": "123456", "original_id": "ABCD-1234", "original_url": "https://lapor.sumutprov.go.id/track?id=ABCD-1234",
+    "opt_out_url": "https://lapor.sumutprov.go.id/supports/opt-out?token=WXYZ-7890."
+                   "0123456789abcdef0123.0123456789abcdef",
 }
 
 NAMES = sorted(p.stem for p in TEMPLATES.glob("*.txt"))

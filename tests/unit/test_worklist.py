@@ -15,7 +15,7 @@ from chalicelib.domain.worklist import allowed_actions, archive_reasons, next_du
 
 from .builders import (
     AGENCY, CALENDAR, CENTRAL, DEFAULT_PARAMS, LIAISON, MEDAN, PRINCIPALS, PROVINCIAL, act, calculator,
-    report_in, saved, started, wib,
+    marked_duplicate, report_in, saved, started, wib,
 )
 
 STAFF_STATUSES = [s for s in Status]
@@ -34,6 +34,8 @@ def _variants(status: Status):
     yield report_in(status, kind="aspiration")
     if status == Status.DISPATCHED:  # addressed to the agency by the reporter, nobody verified it yet
         yield saved(started(agency=MEDAN, requested_agency_id=MEDAN.id))
+    if status == Status.ARCHIVED:  # archived as the duplicate of another report (issue 14)
+        yield marked_duplicate(Status.ASSIGNED)
 
 
 @pytest.mark.parametrize("status,role,action", list(itertools.product(
@@ -49,9 +51,10 @@ def test_allowed_actions_lists_exactly_what_the_report_accepts(status, role, act
 
 
 def test_each_role_sees_its_next_step_along_the_happy_path():
-    assert allowed_actions(CENTRAL, report_in(Status.SUBMITTED)) == ["dispatch", "postpone", "correct", "archive"]
+    assert allowed_actions(CENTRAL, report_in(Status.SUBMITTED)) == [
+        "dispatch", "postpone", "correct", "archive", "mark_duplicate"]
     assert allowed_actions(AGENCY, report_in(Status.DISPATCHED)) == [
-        "assign", "reroute", "set_field_inspection", "correct"]
+        "assign", "reroute", "set_field_inspection", "correct", "mark_duplicate"]
     assert allowed_actions(LIAISON, report_in(Status.ASSIGNED)) == ["respond", "reroute", "set_field_inspection"]
     assert allowed_actions(LIAISON, report_in(Status.IN_PROGRESS)) == ["respond", "final_answer", "set_field_inspection"]
     assert allowed_actions(LIAISON, report_in(Status.AWAITING_REPORTER)) == []

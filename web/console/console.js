@@ -511,7 +511,8 @@
   }
 
   var QUEUE_COLUMNS = [["Laporan", "Report"], ["Status", "Status"], ["Tenggat", "Deadline"],
-                       ["Instansi / unit", "Agency / unit"], ["Kategori", "Category"], ["Kanal", "Channel"]];
+                       ["Instansi / unit", "Agency / unit"], ["Kategori", "Category"], ["Kanal", "Channel"],
+                       ["Pendukung", "Supporters"]];
 
   function queueRow(item) {
     var tr_ = el("tr", { className: item.next_due && item.next_due.late_working_days > 0 ? "late" : "", role: "row" });
@@ -532,6 +533,7 @@
     tr_.appendChild(el("td", { text: item.agency_id ? agencyName(item.agency_id) + (item.unit_id ? " / " + unitName(item.agency_id, item.unit_id) : "") : "—" }));
     tr_.appendChild(el("td", { text: categoryName(item.category_id) }));
     tr_.appendChild(el("td", {}, [tmap("span", CHANNEL, item.channel)]));
+    tr_.appendChild(el("td", { className: "supporters", text: String(item.supporter_count || 0) }));
     // Each cell names its column for the phone's stacked cards (CSS shows it in the page's language).
     Array.prototype.forEach.call(tr_.children, function (td, i) {
       td.setAttribute("role", "cell");
@@ -605,7 +607,12 @@
       ["Unit", "Unit", r.unit ? r.unit.name : null],
       ["Pemeriksaan lapangan", "Field inspection", r.field_inspection ? tx("span", "Ya", "Yes") : null],
       ["Alasan arsip", "Archive reason", r.archive_reason ? tmap("span", REASON, r.archive_reason) : null],
-      ["Penilaian pelapor", "Reporter's rating", r.rating ? r.rating + " / 5" : null]
+      ["Penilaian pelapor", "Reporter's rating", r.rating ? r.rating + " / 5" : null],
+      ["Pendukung", "Supporters", String(r.supporter_count || 0)],
+      ["Duplikat dari", "Duplicate of", r.duplicate_of ? reportLink(r.duplicate_of) : null],
+      ["Laporan duplikat", "Duplicate reports", (r.duplicates || []).length ? el("span", {}, r.duplicates.map(function (id, i) {
+        return el("span", {}, [i ? ", " : "", reportLink(id)]);
+      })) : null]
     ]));
     main.appendChild(record);
 
@@ -675,6 +682,10 @@
     return card;
   }
 
+  function reportLink(tid) {
+    return el("a", { href: "console#/reports/" + tid, className: "mono", text: tid });
+  }
+
   // ---- actions: only what the server allows, each a small form --------------------------------
   var ACTIONS = {
     dispatch: ["Disposisi ke instansi", "Dispatch to an agency"],
@@ -686,7 +697,9 @@
     reroute: ["Bukan wewenang: kembalikan", "Not ours: send back"],
     set_field_inspection: ["Pemeriksaan lapangan", "Field inspection"],
     correct: ["Koreksi data laporan", "Correct the report"],
-    archive: ["Arsipkan", "Archive"]
+    archive: ["Arsipkan", "Archive"],
+    mark_duplicate: ["Tandai duplikat dari laporan lain", "Mark as a duplicate of another report"],
+    unmark_duplicate: ["Batalkan tanda duplikat", "Undo the duplicate mark"]
   };
 
   function actionsCard(r) {
@@ -735,6 +748,17 @@
       set_field_inspection: function () {
         form.appendChild(toggle("required", "Perlu pemeriksaan lapangan (tenggat penyelesaian 60 hari kerja)",
                                 "Needs a field inspection (60 working days to complete)", r.field_inspection));
+      },
+      mark_duplicate: function () {
+        // Issue 14: the original's tracking number; both reports change in one transaction.
+        form.appendChild(field("of", "Nomor laporan asal", "Original report's number",
+                               el("input", { type: "text", name: "of", maxlength: 12, autocomplete: "off", className: "mono" })));
+        form.appendChild(messageField(false));
+      },
+      unmark_duplicate: function () {
+        form.appendChild(tx("p", "Laporan kembali ke status sebelumnya; pendukung yang digabung dikurangi dari laporan " + r.duplicate_of + ".",
+                            "The report returns to its previous status; the supporters it brought leave report " + r.duplicate_of + ".",
+                            { className: "hint" }));
       },
       correct: function () {
         var title = el("input", { type: "text", name: "title", maxlength: 150, value: r.title });
@@ -803,11 +827,12 @@
       return Object.keys(body).length > 1 ? body : null;
     }
     if (name === "set_field_inspection") { body.required = f.required.checked; return body; }
-    ["agency_id", "unit_id", "reason", "message"].forEach(function (k) {
+    ["agency_id", "unit_id", "reason", "message", "of"].forEach(function (k) {
       if (f[k] && f[k].value.trim()) body[k] = f[k].value.trim();
     });
     if (["respond", "final_answer", "postpone", "reroute"].indexOf(name) >= 0 && !body.message) body.message = "";
     if (name === "dispatch" && !body.agency_id) body.agency_id = "";
+    if (name === "mark_duplicate" && !body.of) body.of = "";
     if (name === "assign" && !body.unit_id) body.unit_id = "";
     if (name === "archive" && !body.reason) body.reason = "";
     return body;

@@ -19,7 +19,7 @@ FORM = "application/x-www-form-urlencoded; charset=utf-8"
 # Leaf types the spec gives its fields; every other leaf is a string (Spark keeps text as text).
 BOOLEAN_FIELDS = {"metadata", "variable", "required"}
 NUMBER_FIELDS = {"lat", "long"}
-INTEGER_FIELDS = {"order", "code"}
+INTEGER_FIELDS = {"order", "code", "supporter_count"}
 
 
 def schema(name: str) -> dict:
