@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from .. import wiring
-from ..domain.errors import InvalidInput
+from ..domain.errors import Unprocessable
 from ..domain.ids import normalise_tracking_id
 from ..http import Query, staff_only
 from ..lazy import lazy_import
@@ -22,9 +22,9 @@ USERNAME = r"^[A-Za-z0-9._@+-]{1,128}$"  # a Cognito username, as the staff dire
 def _report(q: Query) -> str | None:
     raw = q.str("report", max_len=16)
     tid = normalise_tracking_id(raw) if raw is not None else None
-    if raw is not None and tid is None:
-        raise InvalidInput("Parameter tidak valid", "Invalid query parameter",
-                           {"report": "nomor pelacakan / a tracking number"})
+    if raw is not None and tid is None:  # the document's shape, but no tracking number can be spelt so
+        raise Unprocessable("Nomor pelacakan tidak dikenal", "Unknown tracking number",
+                            {"report": "bukan nomor pelacakan / not a tracking number"})
     return tid
 
 

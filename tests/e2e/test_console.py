@@ -219,7 +219,7 @@ def test_a_report_goes_from_the_central_queue_to_completion_through_the_console(
     assert cp.inner_text("#r-status") == "Belum terverifikasi"
     assert "Budi Santoso" in cp.inner_text("#reporter-title + dl")
     offered = cp.locator("#actions details.action").evaluate_all("els => els.map(e => e.id)")
-    assert offered == ["action-dispatch", "action-postpone", "action-correct", "action-archive"]
+    assert offered == ["action-dispatch", "action-postpone", "action-correct", "action-archive", "action-mark_duplicate"]
     check_accessibility(cp, "report (central)")
     central.shot("report-submitted")
     # A server error lands next to its field: dispatch with no agency chosen.
