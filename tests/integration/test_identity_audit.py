@@ -168,7 +168,7 @@ def test_only_the_central_admin_reads_the_audit(api, user, path):
 
 
 @pytest.mark.parametrize("query,field", [
-    ("report=nope", "report"), ("user=a%20b", "user"), ("user=x&from=2024-13-01", "from"),
+    ("report=00000000000000000", "report"), ("user=a%20b", "user"), ("user=x&from=2024-13-01", "from"),
     ("user=x&limit=0", "limit"), ("user=x&cursor=abc", "cursor"), ("user=x&page=2", "page"),
 ])
 def test_bad_audit_queries_are_400_naming_the_parameter(api, query, field):
@@ -180,10 +180,11 @@ def test_bad_audit_queries_are_400_naming_the_parameter(api, query, field):
 @pytest.mark.parametrize("query,field", [
     ("", "report"), ("from=2025-01-02&cursor=2024-12-20T03%3A00%3A00.000000Z_0123456789abcdef0123456789abcdef", "user"),
     ("user=x&from=2024-12-10&to=2024-12-01", "from"),
+    ("report=nope", "report"),  # the document's shape (as people type a number), but no tracking number
 ])
 def test_valid_parameters_that_do_not_fit_together_are_422(api, path, query, field):
     """Each parameter as the document allows it (the fuzzer's case), but neither a report nor a user,
-    or a period that ends before it starts."""
+    a period that ends before it starts, or a report no tracking number can spell."""
     status, body = api.get(f"{path}?{query}", user=C)
     assert status == 422 and field in body["error"]["fields"], body
 
