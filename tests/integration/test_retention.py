@@ -163,3 +163,29 @@ def test_make_retention_dry_run_lists_what_is_due_as_of_a_day(api, s3, capsys):
     answer = json.loads(printed[printed.index("{"):])
     assert answer["dry_run"] and answer["would_erase"] == [tid] and answer["at"].startswith("2029-01-01T00:00:00+07")
     assert reporter_of(tid)["name"] == "Rina Marlina"
+
+
+def test_the_backfill_puts_reports_closed_before_retention_into_its_index_without_a_new_version(api, s3):
+    """Reports closed before the index existed: no erase keys, and an archived one no closed_at
+    (a completed one has completed_at). The backfill derives both, as the store would have."""
+    from devtools.backfill_retention import backfill
+
+    completed = completed_with_a_photo(api)[0]
+    spam = api.submit(reporter=REPORTER)["tracking_id"]
+    api.act(spam, CENTRAL, "archive", reason="spam")
+    open_one = api.submit(reporter=REPORTER)["tracking_id"]
+    for tid in (completed, spam):  # as stored before issue 15
+        stored = ReportModel.get(tid)
+        stored.update(actions=[ReportModel.erase_bucket.remove(), ReportModel.erase_due_key.remove(),
+                               ReportModel.body["closed_at"].remove()])
+    versions = {tid: ReportModel.get(tid).version for tid in (completed, spam)}
+    assert run(at("2030-01-01"), dry_run=True)["due"] == 0  # invisible to the job
+
+    assert backfill() == (2, 0)
+    assert {tid: ReportModel.get(tid).version for tid in versions} == versions
+    assert ReportModel.get(open_one).erase_bucket is None
+    assert ReportModel.get(spam).body.as_dict()["closed_at"].startswith("2024-12-20T")  # the archive's moment
+    assert run(at("2025-03-19"))["due"] == 0 and run(at("2025-03-20"))["erased"] == 1  # spam: 90 days
+    assert reporter_of(spam)["name"] == "Anonim" and reporter_of(completed)["name"] == "Rina Marlina"
+    assert run(at("2026-12-20"))["erased"] == 1 and reporter_of(completed)["name"] == "Anonim"
+    assert backfill() == (2, 0) and run(at("2030-01-01"))["due"] == 0  # again: nothing new, nothing due
