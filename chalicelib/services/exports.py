@@ -188,7 +188,7 @@ STATISTICS_COLUMNS: tuple[str, ...] = (
     "first_response_mean_working_days", "first_response_median_working_days",
     "completion_mean_working_days", "completion_median_working_days",
     *(f"sla_{s}_rate" for s in (*stats.SLA_STAGES, "all_stages")),
-    "ombudsman_referrals", "rating_average", "rank", "ranking_note",
+    "ombudsman_referrals", "supporters", "rating_average", "rank", "ranking_note",
 )
 
 
@@ -203,7 +203,7 @@ def statistics_row(group_by: str, key: str, label: str, f: dict) -> list[Any]:
         f["overdue"], f["first_response"]["mean_working_days"], _median_cell(f["first_response"]),
         f["completion_time"]["mean_working_days"], _median_cell(f["completion_time"]),
         *(f["sla_compliance"][s]["rate"] for s in (*stats.SLA_STAGES, "all_stages")),
-        f["ombudsman_referrals"], f["rating"]["average"], f.get("rank"),
+        f["ombudsman_referrals"], f.get("supporters", 0), f["rating"]["average"], f.get("rank"),
         f"{note['id']} / {note['en']}" if note else None,
     ]
 
