@@ -44,11 +44,7 @@ def send(item) -> str | None:
         )
         return answer.get("MessageId")
     if item.channel == "sms":
-        answer = _client("sns").publish(
-            PhoneNumber=item.recipient, Message=item.text,
-            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-        )
-        return answer.get("MessageId")
+        return _sms(item.recipient, item.text)
     if item.channel == "whatsapp":
         return _whatsapp(item)
     if item.channel == "topic":
@@ -66,8 +62,12 @@ def _whatsapp(item) -> str | None:
     try:
         return whatsapp_cloud.send(item)
     except whatsapp_cloud.Refused:
-        answer = _client("sns").publish(
-            PhoneNumber=item.recipient, Message=item.text,
-            MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
-        )
-        return answer.get("MessageId")
+        return _sms(item.recipient, item.text)
+
+
+def _sms(phone: str, text: str) -> str | None:
+    answer = _client("sns").publish(
+        PhoneNumber=phone, Message=text,
+        MessageAttributes={"AWS.SNS.SMS.SMSType": {"DataType": "String", "StringValue": "Transactional"}},
+    )
+    return answer.get("MessageId")
