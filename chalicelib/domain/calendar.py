@@ -33,6 +33,13 @@ def start_of_day_wib(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(0, 0), tzinfo=WIB)
 
 
+def wib_days_as_utc(first: dt.date | None, last: dt.date | None) -> tuple[str | None, str | None]:
+    """A period of WIB days, both included, as stored-key bounds: [start of `first`, start of the
+    day after `last`), each None when open."""
+    return (utc_iso(start_of_day_wib(first)) if first else None,
+            utc_iso(start_of_day_wib(last + dt.timedelta(days=1))) if last else None)
+
+
 @dataclass
 class WorkingCalendar:
     """Working days = Mon–Fri minus official holidays (public + cuti bersama) minus the days

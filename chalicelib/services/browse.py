@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..domain.browse import PublicQuery
-from ..domain.calendar import start_of_day_wib, utc_iso
+from ..domain.calendar import utc_iso, wib_days_as_utc
 from ..domain.errors import Unprocessable
 from ..domain.lifecycle import CLOSED
 from ..domain.report import Report
@@ -39,11 +39,11 @@ def public_query(f: PublicFilters) -> PublicQuery:
     if f.received_from and f.received_to and f.received_to < f.received_from:
         raise Unprocessable("received_to sebelum received_from", "received_to is before received_from",
                            {"received_to": "setelah received_from / after received_from"})
+    received_from, received_to = wib_days_as_utc(f.received_from, f.received_to)
     return PublicQuery(
         province_code=f.province_code, regency_code=f.regency_code, category_id=f.category_id,
         agency_id=f.agency_id, status=f.status, kind=f.kind, sort=f.sort,
-        received_from=utc_iso(start_of_day_wib(f.received_from)) if f.received_from else None,
-        received_to=utc_iso(start_of_day_wib(f.received_to + dt.timedelta(days=1))) if f.received_to else None,
+        received_from=received_from, received_to=received_to,
     )
 
 

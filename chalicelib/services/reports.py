@@ -7,7 +7,7 @@ from typing import Any, Callable, Protocol
 
 from ..config import settings
 from ..domain.access import require_scope
-from ..domain.calendar import WIB, start_of_day_wib, to_wib_date, utc_iso
+from ..domain.calendar import WIB, wib_days_as_utc
 from ..domain.errors import Conflict, Forbidden, InvalidInput, NotFound, Unprocessable
 from ..domain.ids import new_access_code, new_tracking_id
 from ..domain.lifecycle import STAFF_ACTIONS, Action, Status
@@ -289,14 +289,12 @@ def list_query(principal: Principal, f: ListFilters):
     elif principal.role != Role.CENTRAL_ADMIN and principal.role not in (Role.AGENCY_ADMIN, Role.LIAISON_OFFICER):
         raise Forbidden("Peran ini tidak dapat melihat daftar laporan", "This role may not list reports")
 
-    def utc(day: dt.date) -> str:
-        return utc_iso(start_of_day_wib(day))
-
+    received_from, received_to = wib_days_as_utc(f.received_from, f.received_to)
     return ListQuery(
         equals=tuple(sorted(eq.items())),
         province=province,
-        received_from=utc(f.received_from) if f.received_from else None,
-        received_to=utc(f.received_to + dt.timedelta(days=1)) if f.received_to else None,
+        received_from=received_from,
+        received_to=received_to,
         overdue=f.overdue,
         min_supporters=f.min_supporters or None,
     )
