@@ -18,9 +18,6 @@ ATTRIBUTES = ("public_province", "public_regency", "open_topic", "supporter_coun
 
 def backfill() -> tuple[int, int]:
     """(reports written, reports skipped because they changed meanwhile)."""
-    from pynamodb.exceptions import UpdateError
-
-    from chalicelib.adapters.dynamo import condition_failed
     from chalicelib.adapters.store import PUBLIC_BUCKET, ReportModel, from_model, to_model
 
     connection = ReportModel._get_connection()
@@ -29,14 +26,28 @@ def backfill() -> tuple[int, int]:
         fresh = to_model(from_model(stored))
         actions = [getattr(ReportModel, a).set(getattr(fresh, a)) if getattr(fresh, a) is not None
                    else getattr(ReportModel, a).remove() for a in ATTRIBUTES]
-        try:
-            connection.update_item(stored.tracking_id, actions=actions, condition=ReportModel.version == stored.version)
+        if write_keeping_version(connection, stored, actions):
             written += 1
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
+        else:
             skipped += 1
     return written, skipped
+
+
+def write_keeping_version(connection, stored, actions) -> bool:
+    """Writes `actions` on the report as it was read, its version untouched (an officer's loaded
+    copy stays current); False when it changed meanwhile (that change rewrote it already)."""
+    from pynamodb.exceptions import UpdateError
+
+    from chalicelib.adapters.dynamo import condition_failed
+    from chalicelib.adapters.store import ReportModel
+
+    try:
+        connection.update_item(stored.tracking_id, actions=actions, condition=ReportModel.version == stored.version)
+        return True
+    except UpdateError as exc:
+        if not condition_failed(exc):
+            raise
+        return False
 
 
 def main() -> int:

@@ -30,10 +30,9 @@ def _closed_at(tracking_id: str, status: str):
 
 def backfill() -> tuple[int, int]:
     """(closed reports written, reports skipped because they changed meanwhile)."""
-    from pynamodb.exceptions import UpdateError
-
-    from chalicelib.adapters.dynamo import condition_failed, iso
+    from chalicelib.adapters.dynamo import iso
     from chalicelib.adapters.store import ReportModel, from_model, to_model
+    from devtools.backfill_browse import write_keeping_version
 
     connection = ReportModel._get_connection()
     written = skipped = 0
@@ -47,13 +46,9 @@ def backfill() -> tuple[int, int]:
                        else getattr(ReportModel, a).remove() for a in ("erase_bucket", "erase_due_key")]
             if report.closed_at is not None:
                 actions.append(ReportModel.body["closed_at"].set(iso(report.closed_at)))
-            try:
-                connection.update_item(stored.tracking_id, actions=actions,
-                                       condition=ReportModel.version == stored.version)
+            if write_keeping_version(connection, stored, actions):
                 written += 1
-            except UpdateError as exc:
-                if not condition_failed(exc):
-                    raise
+            else:
                 skipped += 1
     return written, skipped
 

@@ -16,7 +16,7 @@ from ..domain.calendar import utc_iso, wib_days_as_utc
 from ..domain.errors import Unprocessable
 from ..domain.lifecycle import CLOSED
 from ..domain.report import Report
-from .views import _label
+from .views import _label, location_view
 
 EXCERPT = 280  # characters of the description a row shows; the tracking page has it all
 
@@ -55,7 +55,6 @@ def excerpt(text: str, size: int = EXCERPT) -> str:
 def public_summary(report: Report, regions, now: dt.datetime) -> dict[str, Any]:
     """A public list row. Report.is_public is the store's rule for what reaches here; this adds
     no field the tracking page does not already show to anyone."""
-    loc = report.location
     return {
         "tracking_id": report.tracking_id,
         "title": report.title,
@@ -66,13 +65,7 @@ def public_summary(report: Report, regions, now: dt.datetime) -> dict[str, Any]:
         "kind": report.kind,
         "category_id": report.category_id,
         "agency_id": report.agency_id,
-        "province_code": loc.province_code,
-        "province_name": regions.province_name(loc.province_code),
-        "regency_code": loc.regency_code,
-        "regency_name": regions.regency_name(loc.regency_code) if loc.regency_code else None,
-        "address": loc.address,
-        "lat": loc.lat,
-        "lon": loc.lon,
+        **location_view(report.location, regions),
         "received_at": report.received_at.isoformat(),
         "overdue": report.is_overdue(now),
         "supporter_count": report.supporter_count,

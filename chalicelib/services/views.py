@@ -35,6 +35,19 @@ def _names(report: Report, directory) -> dict[str, Any]:
     }
 
 
+def location_view(loc, regions) -> dict[str, Any]:
+    """Where a report is, with the region names: the same in every view and list row."""
+    return {
+        "province_code": loc.province_code,
+        "province_name": regions.province_name(loc.province_code),
+        "regency_code": loc.regency_code,
+        "regency_name": regions.regency_name(loc.regency_code) if loc.regency_code else None,
+        "address": loc.address,
+        "lat": loc.lat,
+        "lon": loc.lon,
+    }
+
+
 def _common(report: Report, directory, regions, now: dt.datetime) -> dict[str, Any]:
     loc = report.location
     return {
@@ -46,15 +59,7 @@ def _common(report: Report, directory, regions, now: dt.datetime) -> dict[str, A
         "description": report.description,
         "occurred_on": report.occurred_on.isoformat() if report.occurred_on else None,
         "received_at": _iso(report.received_at),
-        "location": {
-            "province_code": loc.province_code,
-            "province_name": regions.province_name(loc.province_code),
-            "regency_code": loc.regency_code,
-            "regency_name": regions.regency_name(loc.regency_code) if loc.regency_code else None,
-            "address": loc.address,
-            "lat": loc.lat,
-            "lon": loc.lon,
-        },
+        "location": location_view(loc, regions),
         **_names(report, directory),
         "deadlines": dict(report.deadlines),
         "overdue": report.is_overdue(now),
